@@ -11,10 +11,10 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from vlgate.modes import Mode
-
 if TYPE_CHECKING:
     from PIL import Image
+
+    from vlgate.modes import Mode
 
 
 # --- media ----------------------------------------------------------------------

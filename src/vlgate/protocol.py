@@ -1,0 +1,248 @@
+"""The OpenAI chat-completions wire format: request models, response builders.
+
+This is the edge adapter: requests are validated here into typed models (errors
+name the offending field as a ``param`` path such as
+``messages[0].content[1].image_url.url``) and translated to internal types by
+``server.intake``; responses and stream chunks are built here as plain dicts
+serialised with orjson.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from vlgate.errors import InvalidRequest
+from vlgate.routing.policy import Audience
+from vlgate.types import Usage
+
+# --- request ----------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class TextContent(_Lenient):
+    type: Literal["text"]
+    text: str
+
+
+class ImageURL(_Lenient):
+    url: str = Field(min_length=1)
+    detail: Literal["auto", "low", "high"] | None = None
+
+
+class ImageContent(_Lenient):
+    type: Literal["image_url"]
+    image_url: ImageURL
+
+
+class VideoURL(_Lenient):
+    url: str = Field(min_length=1)
+
+
+class VideoContent(_Lenient):
+    type: Literal["video_url"]
+    video_url: VideoURL
+
+
+class FileData(_Lenient):
+    file_data: str | None = Field(None, description="a data: URL or base64 of a PDF")
+    filename: str | None = None
+    file_id: str | None = None
+
+
+class FileContent(_Lenient):
+    type: Literal["file"]
+    file: FileData
+
+
+ContentPart = Annotated[
+    TextContent | ImageContent | VideoContent | FileContent, Field(discriminator="type")
+]
+
+
+class Message(_Lenient):
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: str | list[ContentPart] | None = None
+    name: str | None = None
+    reasoning_content: str | None = None
+    tool_calls: list[dict[str, Any]] | None = None
+    tool_call_id: str | None = None
+
+
+class VlgateOptions(_Strict):
+    """vlgate's own per-request options (OpenAI SDK: ``extra_body={"vlgate": {...}}``)."""
+
+    mode: Literal["auto", "instruct", "thinking"] | None = None
+    task: str | None = Field(None, min_length=1, max_length=64)
+    audience: Audience | None = None
+    latency_budget_ms: float | None = Field(None, gt=0)
+    include_reasoning: bool | None = None
+    label: str | None = Field(None, max_length=128, description="A/B label kept in the audit")
+
+
+class StreamOptions(_Lenient):
+    include_usage: bool = False
+
+
+class ResponseFormat(_Lenient):
+    type: Literal["text", "json_object", "json_schema"]
+    json_schema: dict[str, Any] | None = None
+
+
+class ChatCompletionRequest(_Lenient):
+    model: str = Field(min_length=1)
+    messages: list[Message] = Field(min_length=1)
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+    temperature: float | None = Field(None, ge=0, le=2)
+    top_p: float | None = Field(None, gt=0, le=1)
+    top_k: int | None = Field(None, ge=-1)
+    presence_penalty: float | None = Field(None, ge=-2, le=2)
+    frequency_penalty: float | None = Field(None, ge=-2, le=2)
+    repetition_penalty: float | None = Field(None, gt=0, le=2)
+    max_tokens: int | None = Field(None, ge=1)
+    max_completion_tokens: int | None = Field(None, ge=1)
+    stop: str | list[str] | None = None
+    seed: int | None = None
+    n: int | None = Field(None, ge=1, le=1, description="only n=1 is supported")
+    response_format: ResponseFormat | None = None
+    tools: list[dict[str, Any]] | None = None
+    tool_choice: Any = None
+    user: str | None = None
+    include_reasoning: bool | None = None
+    vlgate: VlgateOptions | None = None
+
+
+_UNION_LABELS = {"str", "int", "float", "bool", "none", "list", "dict"}
+
+
+def param_path(loc: tuple[int | str, ...]) -> str:
+    """``('messages', 0, 'content', 'list[...]', 1, 'image_url', 'image_url', 'url')``
+    -> ``messages[0].content[1].image_url.url``."""
+    parts: list[int | str] = [
+        p for p in loc if isinstance(p, int) or ("[" not in p and p not in _UNION_LABELS)
+    ]
+    out = ""
+    for i, p in enumerate(parts):
+        if isinstance(p, int):
+            out += f"[{p}]"
+        elif i + 1 < len(parts) and parts[i + 1] == p:
+            continue  # a union tag followed by the field of the same name
+        else:
+            out += f".{p}" if out else p
+    return out
+
+
+def _error_from_validation(exc: ValidationError) -> InvalidRequest:
+    errors = exc.errors(include_url=False)
+    best = max(errors, key=lambda e: len(param_path(e["loc"])))
+    where = param_path(best["loc"]) or None
+    message = best["msg"]
+    if best["type"] == "union_tag_invalid":
+        message = f"unsupported content part type: {best['msg']}"
+    elif best["type"] == "extra_forbidden":
+        message = f"unknown field {where!r}"
+    elif best["type"] == "less_than_equal" and where == "n":
+        message = "only n=1 is supported"
+    return InvalidRequest(f"{where}: {message}" if where else message, param=where)
+
+
+def parse_request(body: bytes) -> ChatCompletionRequest:
+    """Bytes of a request body -> a validated request, or InvalidRequest naming the field."""
+    if not body:
+        raise InvalidRequest("the request body is empty; expected a JSON object")
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidRequest(f"the request body is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise InvalidRequest("the request body must be a JSON object")
+    try:
+        return ChatCompletionRequest.model_validate(data)
+    except ValidationError as exc:
+        raise _error_from_validation(exc) from None
+
+
+# --- response ---------------------------------------------------------------------
+
+
+def usage_dict(usage: Usage) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "total_tokens": usage.total_tokens,
+    }
+    if usage.reasoning_tokens is not None:
+        out["completion_tokens_details"] = {"reasoning_tokens": usage.reasoning_tokens}
+    return out
+
+
+def completion(
+    *,
+    request_id: str,
+    created: int,
+    model: str,
+    answer: str,
+    reasoning: str | None,
+    finish_reason: str,
+    usage: Usage,
+    vlgate: dict[str, Any],
+) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": answer}
+    if reasoning is not None:
+        message["reasoning_content"] = reasoning
+    return {
+        "id": request_id,
+        "object": "chat.completion",
+        "created": created,
+        "model": model,
+        "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}],
+        "usage": usage_dict(usage),
+        "vlgate": vlgate,
+    }
+
+
+class ChunkEncoder:
+    """Builds ``data: {...}\\n\\n`` SSE lines for one response (hot path)."""
+
+    __slots__ = ("_head",)
+
+    def __init__(self, *, request_id: str, created: int, model: str) -> None:
+        self._head = {
+            "id": request_id,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+        }
+
+    def chunk(
+        self,
+        delta: dict[str, Any],
+        finish_reason: str | None = None,
+        **extra: Any,
+    ) -> bytes:
+        body = {
+            **self._head,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+            **extra,
+        }
+        return b"data: " + orjson.dumps(body) + b"\n\n"
+
+    def usage_chunk(self, usage: Usage) -> bytes:
+        body = {**self._head, "choices": [], "usage": usage_dict(usage)}
+        return b"data: " + orjson.dumps(body) + b"\n\n"
+
+    @staticmethod
+    def error(exc_dict: dict[str, Any]) -> bytes:
+        return b"data: " + orjson.dumps(exc_dict) + b"\n\n"
+
+    DONE = b"data: [DONE]\n\n"
