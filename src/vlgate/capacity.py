@@ -24,7 +24,6 @@ one engine at a time; switching costs a reload (``swap_seconds``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -190,29 +189,14 @@ PRECISIONS: Mapping[str, WeightFormat] = {
 
 
 def image_tokens(
-    width: int,
-    height: int,
-    *,
-    min_pixels: int = 65_536,
-    max_pixels: int = 16_777_216,
-    factor: int = 32,
+    width: int, height: int, *, min_pixels: int = 65_536, max_pixels: int = 16_777_216
 ) -> int:
-    """Visual tokens of one image after smart-resize (start/end markers excluded).
+    """Visual tokens of one image (markers excluded), by ``vlgate.media.tokens``
+    (smart-resize to multiples of 32, one token per 32x32 block) with the
+    Qwen3-VL processor's default pixel limits."""
+    from vlgate.media.tokens import image_tokens as media_image_tokens
 
-    Mirrors the Qwen-VL processors: sides rounded to multiples of ``factor``
-    (patch 16 x merge 2), scaled down by sqrt(area/max) if too large (floor) or up
-    if too small (ceil); one token per 32x32 block."""
-    h = max(factor, round(height / factor) * factor)
-    w = max(factor, round(width / factor) * factor)
-    if h * w > max_pixels:
-        beta = math.sqrt(height * width / max_pixels)
-        h = max(factor, math.floor(height / beta / factor) * factor)
-        w = max(factor, math.floor(width / beta / factor) * factor)
-    elif h * w < min_pixels:
-        beta = math.sqrt(min_pixels / (height * width))
-        h = math.ceil(height * beta / factor) * factor
-        w = math.ceil(width * beta / factor) * factor
-    return (h // factor) * (w // factor)
+    return media_image_tokens(width, height, min_pixels=min_pixels, max_pixels=max_pixels)
 
 
 # --- assumptions and results ------------------------------------------------------
@@ -396,7 +380,10 @@ def plan(
         if value < low:
             raise InvalidRequest(f"{name} must be >= {low}", param=name)
     a = assumptions or Assumptions()
-    per_image = image_tokens(*image_size)
+    try:
+        per_image = image_tokens(*image_size)
+    except ValueError as e:
+        raise InvalidRequest(str(e), param="image_size") from e
     kv = arch.kv_bytes_per_token(KV_BYTES[kv_dtype])
     one = _Workload(gpu_bytes, fmt, kv, per_image, images, 1, arch, a)
     two = replace(one, engines=2)

@@ -43,6 +43,7 @@ __all__ = [
     "build_report",
     "cost_breakdown",
     "means_from_rows",
+    "rows_from_stats",
     "turn_cost",
     "what_if",
 ]
@@ -164,18 +165,21 @@ class UsageRow:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, object]) -> UsageRow:
-        """Read a row from JSON-like data (``day`` as ISO ``YYYY-MM-DD``)."""
+        """Read a row from JSON-like data: ``to_dict()`` output, or a group of the
+        audit store's ``stats(group_by=("day", "tenant", "mode", "task"))`` (where
+        the cost is ``cost_usd`` and tenant/task may be null)."""
         try:
+            cost = d["cost"] if "cost" in d else d["cost_usd"]
             return cls(
                 day=date.fromisoformat(str(d["day"])),
-                tenant=str(d["tenant"]),
+                tenant=str(d.get("tenant") or "-"),
                 mode=Mode(str(d["mode"])),
                 task=str(d.get("task") or "unknown"),
                 requests=int(str(d["requests"])),
-                prompt_tokens=int(str(d["prompt_tokens"])),
-                completion_tokens=int(str(d["completion_tokens"])),
+                prompt_tokens=int(str(d.get("prompt_tokens") or 0)),
+                completion_tokens=int(str(d.get("completion_tokens") or 0)),
                 reasoning_tokens=int(str(d.get("reasoning_tokens") or 0)),
-                cost=float(str(d["cost"])),
+                cost=float(str(cost or 0)),
                 fallbacks=int(str(d.get("fallbacks") or 0)),
             )
         except KeyError as e:
@@ -251,6 +255,13 @@ class CostReport:
         if self.days_observed == 0:
             return 0.0
         return self.total.requests / self.days_observed * DAYS_PER_MONTH
+
+
+def rows_from_stats(groups: Iterable[Mapping[str, object]]) -> list[UsageRow]:
+    """Adapt the audit store's grouped stats. Groups without a mode (requests
+    refused before routing: no tokens, no cost) have no place in a per-mode report
+    and are left out."""
+    return [UsageRow.from_dict(g) for g in groups if g.get("mode") is not None]
 
 
 def _sum_by(rows: Iterable[UsageRow], key: Callable[[UsageRow], K]) -> dict[K, Group]:
