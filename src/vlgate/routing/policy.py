@@ -10,6 +10,7 @@ decision carries a short machine-readable reason (``explicit``,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -141,22 +142,21 @@ def budget_for(inp: RouteInput, settings: RoutingSettings) -> float | None:
     return settings.default_budget_ms
 
 
-def decide(
-    inp: RouteInput,
-    settings: RoutingSettings,
-    *,
-    thinking_available: bool,
-    thinking_expected_s: float | None,
-) -> RouteDecision:
-    """The whole decision, given Thinking's observed state.
+ThinkingState = Callable[[], tuple[bool, float | None]]
 
-    ``thinking_available`` is False when its breaker is open or no replica is
-    healthy; ``thinking_expected_s`` is its expected latency for a new request.
+
+def decide(
+    inp: RouteInput, settings: RoutingSettings, thinking_state: ThinkingState
+) -> RouteDecision:
+    """The whole decision. ``thinking_state()`` -> (available, expected latency in s)
+    is asked only when Thinking is wanted: available is False when its breaker is
+    open or no replica is healthy (asking may take the breaker's half-open probe).
     """
     wanted, reason = choose(inp, settings)
     budget = budget_for(inp, settings)
     if wanted is not Mode.THINKING or (reason == "explicit" and not settings.fallback_on_explicit):
         return RouteDecision(wanted, reason, wanted, budget)
+    thinking_available, thinking_expected_s = thinking_state()
     expected_ms = None if thinking_expected_s is None else thinking_expected_s * 1000.0
     if not thinking_available:
         return RouteDecision(

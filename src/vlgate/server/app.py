@@ -1,0 +1,220 @@
+"""``create_app(settings)``: the gateway as an ASGI app. No work at import; every
+resource (HTTP clients, engines, metric pollers) opens in the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import orjson
+from fastapi import FastAPI
+from prometheus_client import generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from vlgate import __version__
+from vlgate.backends.base import Backend
+from vlgate.backends.pool import Pool
+from vlgate.backends.registry import build_replicas
+from vlgate.config import Settings
+from vlgate.errors import AuthenticationFailed, InvalidRequest, VlgateError
+from vlgate.media.loader import MediaLoader
+from vlgate.modes import Mode
+from vlgate.protocol import ChatCompletionRequest
+from vlgate.routing.breaker import BreakerState
+from vlgate.routing.router import Router
+from vlgate.server.chat import ChatService, request_id_from
+from vlgate.server.metrics import GatewayMetrics
+
+log = logging.getLogger("vlgate.server")
+
+_BREAKER_VALUE = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
+BackendFactory = Callable[[Settings], Mapping[Mode, Sequence[Backend]]]
+
+
+def error_response(exc: VlgateError, request_id: str | None = None) -> Response:
+    headers = dict(exc.headers)
+    if request_id:
+        headers["x-request-id"] = request_id
+    return Response(
+        orjson.dumps(exc.to_dict()),
+        status_code=exc.status_code,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+class Gateway:
+    """The live state of one gateway process, built in the lifespan."""
+
+    def __init__(self, settings: Settings, backends: Mapping[Mode, Sequence[Backend]]) -> None:
+        self.settings = settings
+        self.metrics = GatewayMetrics()
+        self.pools: dict[Mode, Pool] = {}
+        for mode, replicas in backends.items():
+            if replicas:
+                self.pools[mode] = Pool(
+                    mode,
+                    replicas,
+                    settings.pool,
+                    default_service_s=settings.routing.initial_service_s[mode],
+                    on_retry=lambda name, exc, m=mode: self.metrics.retries.labels(m.value).inc(),
+                )
+        if not self.pools:
+            raise ValueError(
+                "no backend configured: give --instruct-url/--thinking-url, --demo, or a config file"
+            )
+        self.router = Router(settings.routing, self.pools)
+        self.http = httpx.AsyncClient(follow_redirects=False)
+        self.loader = MediaLoader(settings.media, self.http)
+        self.accepting = True
+        served: dict[str, Mode] = {name: Mode(mode) for name, mode in settings.models.items()}
+        self.service = ChatService(
+            settings, self.router, self.pools, self.loader, self.metrics, served
+        )
+
+    async def start(self) -> None:
+        for pool in self.pools.values():
+            await pool.start()
+        for mode, pool in self.pools.items():
+            for name in pool.models():
+                self.service.served_models.setdefault(name, mode)  # type: ignore[index]
+
+    async def aclose(self) -> None:
+        self.accepting = False
+        for pool in self.pools.values():
+            await pool.aclose()
+        await self.http.aclose()
+
+    def tenant_of(self, request: Request) -> str:
+        keys = self.settings.server.api_keys
+        if not keys:
+            return request.headers.get("x-vlgate-tenant") or "default"
+        auth = request.headers.get("authorization", "")
+        scheme, _, token = auth.partition(" ")
+        tenant = keys.get(token.strip()) if scheme.lower() == "bearer" else None
+        if tenant is None:
+            raise AuthenticationFailed(
+                "missing or invalid API key (Authorization: Bearer <key>)", code="invalid_api_key"
+            )
+        return tenant
+
+
+def create_app(settings: Settings, *, backends: BackendFactory | None = None) -> FastAPI:
+    """The gateway app. ``backends`` replaces building them from settings (tests,
+    the embedded engine)."""
+    state: dict[str, Gateway] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        built = (backends or build_replicas)(settings)
+        gw = Gateway(settings, built)
+        await gw.start()
+        state["gw"] = gw
+        app.state.gateway = gw
+        try:
+            yield
+        finally:
+            await gw.aclose()
+
+    app = FastAPI(
+        title="vlgate",
+        version=__version__,
+        description="OpenAI-compatible gateway routing between Qwen3-VL Instruct and Thinking",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+
+    @app.exception_handler(VlgateError)
+    async def _vlgate_error(request: Request, exc: VlgateError) -> Response:
+        return error_response(exc, request.headers.get("x-request-id"))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        err = VlgateError(str(exc.detail), code=str(exc.status_code))
+        err.status_code = exc.status_code
+        err.error_type = "not_found_error" if exc.status_code == 404 else "invalid_request_error"
+        return error_response(err)
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return error_response(VlgateError("internal error; the request id is in the logs"))
+
+    @app.post(
+        "/v1/chat/completions",
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": ChatCompletionRequest.model_json_schema()}
+                },
+            }
+        },
+    )
+    async def chat_completions(request: Request) -> Response:
+        gw = state["gw"]
+        request_id = request_id_from(request.headers)
+        try:
+            tenant = gw.tenant_of(request)
+            turn = await gw.service.prepare(request, tenant, request_id)
+            first, rest = await gw.service.start(turn)
+        except VlgateError as exc:
+            if isinstance(exc, InvalidRequest):
+                gw.metrics.bad_requests.labels(exc.code or exc.error_type).inc()
+            return error_response(exc, request_id)
+        if turn.req.stream:
+            return gw.service.respond_sse(turn, first, rest)
+        try:
+            return await gw.service.respond_json(turn, first, rest)
+        except VlgateError as exc:
+            return error_response(exc, request_id)
+
+    @app.get("/v1/models")
+    async def list_models() -> Response:
+        gw = state["gw"]
+        data: list[dict[str, Any]] = [
+            {"id": "auto", "object": "model", "owned_by": "vlgate"},
+            *({"id": m.value, "object": "model", "owned_by": "vlgate"} for m in gw.pools),
+            *(
+                {"id": name, "object": "model", "owned_by": "vlgate", "mode": mode.value}
+                for name, mode in sorted(gw.service.served_models.items())
+            ),
+        ]
+        return Response(
+            orjson.dumps({"object": "list", "data": data}), media_type="application/json"
+        )
+
+    @app.get("/healthz")
+    async def healthz() -> Response:
+        return Response(b'{"status":"ok"}', media_type="application/json")
+
+    @app.get("/readyz")
+    async def readyz() -> Response:
+        gw = state.get("gw")
+        modes = {m.value: await p.ready() for m, p in gw.pools.items()} if gw else {}
+        ok = bool(gw and gw.accepting and any(modes.values()))
+        body = {"status": "ready" if ok else "not_ready", "modes": modes}
+        return Response(
+            orjson.dumps(body), status_code=200 if ok else 503, media_type="application/json"
+        )
+
+    @app.get("/metrics")
+    async def metrics() -> Response:
+        gw = state["gw"]
+        for mode in gw.pools:
+            gw.metrics.breaker_state.labels(mode.value).set(
+                _BREAKER_VALUE[gw.router.breaker_state(mode)]
+            )
+            expected = gw.router.expected_s(mode)
+            if expected is not None:
+                gw.metrics.expected_latency.labels(mode.value).set(expected)
+        return Response(generate_latest(gw.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return app

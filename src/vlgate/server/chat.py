@@ -1,0 +1,403 @@
+"""``POST /v1/chat/completions``: the request path of DESIGN.md, step by step.
+
+parse -> options -> media intake -> route -> presets -> backend (first event
+pulled before any header goes out, so a failure before the first byte is a real
+HTTP error and may still fall back) -> splitter -> JSON or SSE -> metrics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from vlgate.backends.pool import Pool
+from vlgate.config import Settings
+from vlgate.cost import cost_breakdown
+from vlgate.errors import InvalidRequest, UpstreamError, VlgateError
+from vlgate.media.loader import MediaLoader
+from vlgate.modes import Mode, apply_presets
+from vlgate.protocol import ChatCompletionRequest, ChunkEncoder, completion, parse_request
+from vlgate.reasoning import Answer, Reasoning, Reclassified
+from vlgate.routing.policy import RouteDecision, RouteInput
+from vlgate.routing.router import Router
+from vlgate.server.exchange import ClientEvent, Outcome, client_events, is_truncated
+from vlgate.server.intake import Intake, build_intake, check_context
+from vlgate.server.metrics import GatewayMetrics
+from vlgate.server.options import Options, resolve_options
+from vlgate.types import BackendEvent, Finish, GenerationRequest, SamplingParams, Usage
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def request_id_from(headers: Mapping[str, str]) -> str:
+    given = headers.get("x-request-id")
+    if given and _REQUEST_ID.match(given):
+        return given
+    return "chatcmpl-" + uuid.uuid4().hex
+
+
+@dataclass(slots=True)
+class Turn:
+    """What is known about one request once it is routed."""
+
+    request_id: str
+    tenant: str
+    created: int
+    req: ChatCompletionRequest
+    options: Options
+    intake: Intake
+    decision: RouteDecision
+    sampling: SamplingParams
+    warnings: list[str]
+    show_reasoning: bool
+    outcome: Outcome
+    model: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def mode(self) -> Mode:
+        return self.decision.mode
+
+    def vlgate_info(self) -> dict[str, Any]:
+        d = self.decision
+        info: dict[str, Any] = {
+            "request_id": self.request_id,
+            "mode": d.mode.value,
+            "route_reason": d.reason,
+            "wanted_mode": d.wanted.value,
+            "requested_mode": self.options.requested_mode.value
+            if self.options.requested_mode
+            else None,
+            "task": self.options.task,
+            "audience": self.options.audience.value if self.options.audience else None,
+            "latency_budget_ms": d.budget_ms,
+            "expected_thinking_ms": d.expected_ms,
+            "visual_tokens": self.intake.visual_tokens,
+            "warnings": self.warnings,
+        }
+        return info
+
+
+def sampling_of(req: ChatCompletionRequest) -> SamplingParams:
+    stop = [req.stop] if isinstance(req.stop, str) else list(req.stop or [])
+    return SamplingParams(
+        temperature=req.temperature,
+        top_p=req.top_p,
+        top_k=None if req.top_k == -1 else req.top_k,
+        presence_penalty=req.presence_penalty,
+        frequency_penalty=req.frequency_penalty,
+        repetition_penalty=req.repetition_penalty,
+        max_tokens=req.max_completion_tokens or req.max_tokens,
+        stop=stop,
+        seed=req.seed,
+    )
+
+
+class ChatService:
+    def __init__(
+        self,
+        settings: Settings,
+        router: Router,
+        pools: Mapping[Mode, Pool],
+        loader: MediaLoader,
+        metrics: GatewayMetrics,
+        served_models: Mapping[str, Mode],
+    ) -> None:
+        self.settings = settings
+        self.router = router
+        self.pools = pools
+        self.loader = loader
+        self.metrics = metrics
+        self.served_models = served_models
+        self.context_window = 262_144
+
+    # -- setup -----------------------------------------------------------------
+
+    async def prepare(self, request: Request, tenant: str, request_id: str) -> Turn:
+        received = time.perf_counter()
+        body = await request.body()
+        if len(body) > self.settings.server.max_body_bytes:
+            raise InvalidRequest(
+                f"the request body is {len(body)} bytes, over the limit of "
+                f"{self.settings.server.max_body_bytes}",
+                code="request_too_large",
+            )
+        req = parse_request(body)
+        options = resolve_options(req, request.headers, self.served_models)
+        intake = await build_intake(req, self.loader)
+        decision = self.router.route(
+            RouteInput(
+                requested_mode=options.requested_mode,
+                task=options.task,
+                audience=options.audience,
+                latency_budget_ms=options.latency_budget_ms,
+                text=intake.last_user_text,
+                n_images=intake.n_images,
+                has_video=intake.n_videos > 0,
+            )
+        )
+        if decision.mode not in self.pools:
+            decision = self._only_available(decision)
+        sampling, warnings = self._sampling(req, decision.mode, intake)
+        policy = self.settings.reasoning.return_policy
+        wants = options.include_reasoning
+        if wants is None:
+            wants = self.settings.reasoning.default_include
+        show = policy == "always" or (policy == "on_request" and wants)
+        return Turn(
+            request_id=request_id,
+            tenant=tenant,
+            created=int(time.time()),
+            req=req,
+            options=options,
+            intake=intake,
+            decision=decision,
+            sampling=sampling,
+            warnings=warnings,
+            show_reasoning=show,
+            outcome=Outcome(started=received),
+        )
+
+    def _only_available(self, decision: RouteDecision) -> RouteDecision:
+        other = next(iter(self.pools))
+        return replace(
+            decision, mode=other, reason=f"fallback:{decision.mode.value}_not_configured"
+        )
+
+    def _sampling(
+        self, req: ChatCompletionRequest, mode: Mode, intake: Intake
+    ) -> tuple[SamplingParams, list[str]]:
+        asked = sampling_of(req)
+        sampling, warnings = apply_presets(
+            asked, mode, self.settings.presets, text_only=intake.text_only
+        )
+        if asked.max_tokens is not None:
+            check_context(intake, sampling.max_tokens, self.context_window)
+        else:
+            check_context(intake, None, self.context_window)
+            room = self.context_window - intake.estimated_prompt_tokens()
+            if sampling.max_tokens is not None and sampling.max_tokens > room:
+                sampling.max_tokens = max(1, room)
+                warnings.append("max_tokens_fitted_to_context")
+        return sampling, warnings
+
+    # -- the backend -------------------------------------------------------------
+
+    def _generation(self, turn: Turn) -> GenerationRequest:
+        rf = turn.req.response_format
+        extra: dict[str, Any] = {}
+        if turn.req.tools:
+            extra["tools"] = turn.req.tools
+            if turn.req.tool_choice is not None:
+                extra["tool_choice"] = turn.req.tool_choice
+        return GenerationRequest(
+            request_id=turn.request_id,
+            mode=turn.mode,
+            messages=turn.intake.messages,
+            sampling=turn.sampling,
+            response_format=rf.model_dump(exclude_none=True) if rf else None,
+            extra=extra,
+        )
+
+    async def start(self, turn: Turn) -> tuple[BackendEvent, AsyncIterator[BackendEvent]]:
+        """Call the backend and wait for its first event. A failure before that may
+        still fall back from Thinking to Instruct; after it, nothing is retried."""
+        mode = turn.mode
+        stream = self.pools[mode].stream(self._generation(turn))
+        try:
+            first = await anext(stream)
+        except UpstreamError as exc:
+            self.metrics.upstream_errors.labels(mode.value, exc.code or exc.error_type).inc()
+            self.router.record(mode, False)
+            if not self._may_fall_back(turn):
+                raise
+            turn.decision = replace(
+                turn.decision, mode=Mode.INSTRUCT, reason="fallback:thinking_unavailable"
+            )
+            turn.sampling, warnings = self._sampling(turn.req, Mode.INSTRUCT, turn.intake)
+            turn.warnings.extend(warnings)
+            return await self.start(turn)
+        except StopAsyncIteration:
+            raise UpstreamError("the engine sent nothing", retryable=False) from None
+        turn.model = self._model_name(mode)
+        return first, stream
+
+    def _may_fall_back(self, turn: Turn) -> bool:
+        d = turn.decision
+        if d.mode is not Mode.THINKING or Mode.INSTRUCT not in self.pools:
+            return False
+        return d.reason != "explicit" or self.settings.routing.fallback_on_explicit
+
+    def _model_name(self, mode: Mode) -> str:
+        names = self.pools[mode].models()
+        return names[0] if names else f"qwen3-vl-4b-{mode.value}"
+
+    # -- finishing ---------------------------------------------------------------
+
+    def final_usage(self, turn: Turn) -> Usage:
+        """The engine's usage, completed where it is silent: visual tokens from our
+        own arithmetic, reasoning tokens split by share of text when not reported."""
+        o = turn.outcome
+        res = o.result
+        u = o.usage
+        if u is None:
+            out_chars = len(res.reasoning) + len(res.answer)
+            u = Usage(
+                turn.intake.estimated_prompt_tokens(),
+                max(1, round(out_chars / 4)) if out_chars else 0,
+            )
+            turn.warnings.append("usage_estimated")
+        visual = (
+            min(turn.intake.visual_tokens, u.prompt_tokens)
+            if u.prompt_tokens
+            else turn.intake.visual_tokens
+        )
+        reasoning = u.reasoning_tokens
+        if reasoning is None and turn.mode is Mode.THINKING:
+            total = len(res.reasoning) + len(res.answer)
+            reasoning = round(u.completion_tokens * len(res.reasoning) / total) if total else 0
+        return Usage(u.prompt_tokens, u.completion_tokens, reasoning, visual)
+
+    def finish(self, turn: Turn, stream: bool) -> dict[str, Any]:
+        """Metrics for a finished request; returns the closing ``vlgate`` info."""
+        o = turn.outcome
+        mode = turn.mode.value
+        info = turn.vlgate_info()
+        self.metrics.requests.labels(mode, turn.decision.reason, o.status).inc()
+        if turn.decision.fell_back:
+            self.metrics.fallbacks.labels(turn.decision.reason).inc()
+        self.metrics.latency.labels(mode, "true" if stream else "false").observe(
+            time.perf_counter() - o.started
+        )
+        if o.ttft_s is not None:
+            self.metrics.ttft.labels(mode).observe(o.ttft_s)
+        if o.status == "completed":
+            self.router.record(turn.mode, True)
+        elif o.status == "failed":
+            self.router.record(turn.mode, False)
+        else:
+            self.router.record(turn.mode, None)
+        if o.usage is not None or o.status == "completed":
+            usage = self.final_usage(turn)
+            o.usage = usage
+            price = self.settings.prices.price(turn.mode, turn.model)
+            cost = cost_breakdown(usage, price)
+            info["cost_usd"] = cost.total_usd
+            info["usage"] = {
+                "visual_tokens": usage.visual_tokens,
+                "reasoning_tokens": usage.reasoning_tokens,
+            }
+            for kind, n in (
+                ("prompt", usage.prompt_tokens),
+                ("visual", usage.visual_tokens or 0),
+                ("completion", usage.completion_tokens),
+                ("reasoning", usage.reasoning_tokens or 0),
+            ):
+                self.metrics.tokens.labels(mode, kind).inc(n)
+            self.metrics.cost.labels(turn.tenant, mode, turn.options.task or "").inc(cost.total_usd)
+        info["reasoning_truncated"] = is_truncated(o, turn.mode)
+        return info
+
+    # -- responses -----------------------------------------------------------------
+
+    def headers(self, turn: Turn) -> dict[str, str]:
+        h = {
+            "x-request-id": turn.request_id,
+            "x-vlgate-mode": turn.mode.value,
+            "x-vlgate-route-reason": turn.decision.reason,
+        }
+        if turn.warnings:
+            h["x-vlgate-warning"] = ", ".join(turn.warnings)
+        return h
+
+    async def respond_json(
+        self, turn: Turn, first: BackendEvent, rest: AsyncIterator[BackendEvent]
+    ) -> Response:
+        o = turn.outcome
+        try:
+            async for event in client_events(turn.mode, first, rest):
+                o.apply(event)
+            o.status = "completed"
+        except UpstreamError as exc:
+            o.status, o.error = "failed", exc.message
+            self.metrics.upstream_errors.labels(turn.mode.value, exc.code or exc.error_type).inc()
+            self.finish(turn, stream=False)
+            raise
+        finally:
+            await rest.aclose()
+        info = self.finish(turn, stream=False)
+        assert o.usage is not None
+        body = completion(
+            request_id=turn.request_id,
+            created=turn.created,
+            model=turn.model,
+            answer=o.result.answer,
+            reasoning=o.result.reasoning if turn.show_reasoning else None,
+            finish_reason=o.finish_reason or "stop",
+            usage=o.usage,
+            vlgate=info,
+        )
+        return Response(
+            orjson.dumps(body), media_type="application/json", headers=self.headers(turn)
+        )
+
+    def respond_sse(
+        self, turn: Turn, first: BackendEvent, rest: AsyncIterator[BackendEvent]
+    ) -> StreamingResponse:
+        return StreamingResponse(
+            self._sse(turn, first, rest),
+            media_type="text/event-stream",
+            headers={**self.headers(turn), "cache-control": "no-cache", "x-accel-buffering": "no"},
+        )
+
+    async def _sse(
+        self, turn: Turn, first: BackendEvent, rest: AsyncIterator[BackendEvent]
+    ) -> AsyncIterator[bytes]:
+        o = turn.outcome
+        enc = ChunkEncoder(request_id=turn.request_id, created=turn.created, model=turn.model)
+        include_usage = bool(turn.req.stream_options and turn.req.stream_options.include_usage)
+        show = turn.show_reasoning
+        try:
+            yield enc.chunk({"role": "assistant", "content": ""}, vlgate=turn.vlgate_info())
+            o.bytes_sent = True
+            async for event in client_events(turn.mode, first, rest):
+                o.apply(event)
+                chunk = self._chunk(enc, event, show)
+                if chunk is not None:
+                    yield chunk
+                if isinstance(event, Finish):
+                    o.status = "completed"
+                    info = self.finish(turn, stream=True)
+                    yield enc.chunk({}, event.finish_reason or "stop", vlgate=info)
+                    if include_usage and o.usage is not None:
+                        yield enc.usage_chunk(o.usage)
+                    yield ChunkEncoder.DONE
+        except VlgateError as exc:
+            o.status, o.error = "failed", exc.message
+            code = exc.code or exc.error_type
+            self.metrics.upstream_errors.labels(turn.mode.value, code).inc()
+            self.finish(turn, stream=True)
+            yield ChunkEncoder.error(exc.to_dict())
+        except (asyncio.CancelledError, GeneratorExit):
+            o.status = "cancelled"
+            self.finish(turn, stream=True)
+            raise
+        finally:
+            await rest.aclose()
+
+    @staticmethod
+    def _chunk(enc: ChunkEncoder, event: ClientEvent, show: bool) -> bytes | None:
+        if isinstance(event, Answer | Reclassified):
+            return enc.chunk({"content": event.text}) if event.text else None
+        if isinstance(event, Reasoning):
+            return enc.chunk({"reasoning_content": event.text}) if show else None
+        return None

@@ -1,0 +1,109 @@
+"""One request's exchange with a backend: raw engine events -> client events.
+
+``client_events`` applies the reasoning splitter (Thinking only) and trims the
+whitespace around the trace, for engines that send raw tags and for engines that
+split the trace themselves; ``Outcome`` accumulates what was produced, for the
+response, the audit record and the metrics.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from vlgate.errors import UpstreamError
+from vlgate.modes import Mode
+from vlgate.reasoning import Answer, Reasoning, Reclassified, SplitEvent, SplitResult, ThinkSplitter
+from vlgate.types import BackendEvent, Finish, ReasoningDelta, TextDelta, Usage
+
+ClientEvent = SplitEvent | Finish
+
+
+@dataclass(slots=True)
+class Outcome:
+    """Everything one response produced."""
+
+    started: float  # perf_counter at request receipt
+    result: SplitResult = field(default_factory=SplitResult)
+    finish_reason: str | None = None
+    usage: Usage | None = None
+    first_token_at: float | None = None
+    status: str = "open"  # completed | failed | cancelled | rejected
+    error: str | None = None
+    bytes_sent: bool = False
+
+    def apply(self, event: ClientEvent) -> None:
+        if isinstance(event, Finish):
+            self.finish_reason = event.finish_reason
+            self.usage = event.usage
+            return
+        if self.first_token_at is None and event.text:
+            self.first_token_at = time.perf_counter()
+        self.result.apply(event)
+
+    @property
+    def ttft_s(self) -> float | None:
+        return None if self.first_token_at is None else self.first_token_at - self.started
+
+
+class _LeadTrim:
+    """Drops leading whitespace of a channel (engines send ``\\n\\n`` after ``</think>``)."""
+
+    __slots__ = ("started",)
+
+    def __init__(self) -> None:
+        self.started = False
+
+    def __call__(self, text: str) -> str:
+        if self.started:
+            return text
+        text = text.lstrip()
+        self.started = bool(text)
+        return text
+
+
+async def client_events(
+    mode: Mode, first: BackendEvent, rest: AsyncIterator[BackendEvent]
+) -> AsyncIterator[ClientEvent]:
+    """Sort a backend's events into reasoning, answer and the finish.
+
+    Instruct output is never parsed. Thinking output goes through the splitter
+    unless the engine already separated the trace (``ReasoningDelta``): then its
+    content is the answer as is.
+    """
+    splitter = ThinkSplitter() if mode is Mode.THINKING else None
+    trim_answer, trim_reasoning = _LeadTrim(), _LeadTrim()
+    pre_split = False
+    event: BackendEvent = first
+    while True:
+        if isinstance(event, TextDelta):
+            if splitter is not None and not pre_split:
+                for out in splitter.feed(event.text):
+                    yield out
+            elif text := trim_answer(event.text):
+                yield Answer(text)
+        elif isinstance(event, ReasoningDelta):
+            pre_split = True
+            if text := trim_reasoning(event.text):
+                yield Reasoning(text)
+        else:
+            if splitter is not None and not pre_split:
+                for out in splitter.close(event.finish_reason):
+                    yield out
+            yield event
+            return
+        try:
+            event = await anext(rest)
+        except StopAsyncIteration:
+            raise UpstreamError(
+                "the engine ended the stream without finishing", sent_output=True
+            ) from None
+
+
+def is_truncated(outcome: Outcome, mode: Mode) -> bool:
+    """The trace was cut off: Thinking stopped for length before any answer."""
+    return mode is Mode.THINKING and outcome.finish_reason == "length" and not outcome.result.answer
+
+
+__all__ = ["Answer", "ClientEvent", "Outcome", "Reasoning", "Reclassified", "client_events"]
