@@ -1,0 +1,199 @@
+"""Prompt-injection scoring for text: instruction-like content in documents, tool
+output and text carried by images. Pure: ``InjectionScorer().score(text)``.
+
+Each *family* (override, role play, system-prompt leak, exfiltration, fake chat
+delimiters, hidden-from-user, authority claims, new instructions) is a set of
+patterns in English, German, French, Spanish, Italian, Dutch and Portuguese with a
+weight; the score is ``1 - prod(1 - w)`` over the families present. Encoded
+payloads (base64, hex, URL-encoding) are decoded and scored too.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import unicodedata
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_INSTR = (
+    r"(?:instructions?|prompts?|rules|directions|directives|guidelines|guidance|context|orders"
+    r"|commands|constraints|programming|messages|text)"
+)
+_PRIOR = r"(?:previous|prior|above|earlier|preceding|foregoing|initial|original|system|all|any|your|the|my|those|these|other)"
+
+FAMILIES: dict[str, tuple[float, tuple[str, ...]]] = {
+    "override": (
+        0.9,
+        (
+            rf"\b(?:ignore|disregard|forget|skip|override|bypass|neglect|drop|abandon|discard|overrule)\b"
+            rf"(?:\s+\w+){{0,3}}?\s+{_PRIOR}\b(?:\s+\w+){{0,2}}?\s+{_INSTR}\b",
+            r"\b(?:ignore|disregard|forget)\s+(?:everything|all(?: of)? (?:that|this|the above))\b",
+            r"\bdo\s+not\s+(?:follow|obey|comply with)\s+(?:the|your|any)\s+(?:\w+\s+)?" + _INSTR,
+            r"\b(?:ignorier\w*|vergiss|missachte)\b.{0,40}\b(?:anweisung\w*|instruktion\w*|regeln|vorgaben)",
+            r"\b(?:ignore[zr]?|oublie[zr]?)\b.{0,40}\b(?:instructions?|consignes|règles)\b",
+            r"\b(?:ignora|olvida|omite|ignore)\b.{0,40}\b(?:instrucciones|reglas|indicaciones)\b",
+            r"\b(?:ignora|dimentica)\b.{0,40}\b(?:istruzioni|regole|indicazioni)\b",
+            r"\b(?:negeer|vergeet)\b.{0,40}\b(?:instructies|regels|opdrachten)\b",
+            r"\b(?:ignore|esqueça|desconsidere)\b.{0,40}\b(?:instruções|regras)\b",
+        ),
+    ),
+    "new_instructions": (
+        0.55,
+        (
+            r"\b(?:new|updated|revised|real|actual|true|additional|secret|hidden)\s+(?:instructions?|task|directive|orders|system prompt)\s*[:\-]",
+            r"\bfrom\s+now\s+on\b.{0,30}\b(?:you|your|respond|answer|reply|only)\b",
+            r"\byour\s+(?:new|real|actual|only)\s+(?:task|goal|job|purpose|objective)\b",
+            r"\binstead\b.{0,40}\b(?:you\s+(?:must|should|will)|respond|reply|output|say|write)\b",
+            r"\b(?:ab\s+jetzt|von\s+nun\s+an|désormais|à\s+partir\s+de\s+maintenant|a\s+partir\s+de\s+ahora|d'ora\s+in\s+poi|vanaf\s+nu|a\s+partir\s+de\s+agora)\b",
+        ),
+    ),
+    "role_play": (
+        0.75,
+        (
+            r"\byou\s+are\s+(?:now|no\s+longer)\b",
+            r"\b(?:act|behave|respond)\s+as\s+(?:if\s+you\s+(?:were|are)\s+)?(?:an?\s+)?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|rogue|different)\b",
+            r"\bpretend\s+(?:to\s+be|you\s+are|that\s+you)\b",
+            r"\b(?:roleplay|role-play)\s+as\b",
+            r"\b(?:developer|god|dan|jailbreak|sudo|admin|debug)\s+mode\b",
+            r"\bdo\s+anything\s+now\b",
+            r"\bwithout\s+(?:any\s+)?(?:restrictions|filters|limitations|censorship|safety)\b",
+            r"\b(?:du\s+bist\s+(?:jetzt|nun)|tu\s+es\s+maintenant|ahora\s+eres|ora\s+sei|je\s+bent\s+nu|agora\s+você\s+é)\b",
+        ),
+    ),
+    "prompt_leak": (
+        0.85,
+        (
+            r"\b(?:reveal|show|print|repeat|output|display|tell|give|leak|dump|share|recite|spell\s+out|write\s+out|paste|list)\b"
+            r"(?:\s+\w+){0,3}?\s+(?:your|the|its)\s+(?:\w+\s+)?(?:system|initial|original|hidden|secret|internal|developer|pre-?prompt)\s*(?:prompt|instructions?|message|rules|configuration|guidelines)",
+            r"\b(?:what|which)\s+(?:is|are|were)\s+your\s+(?:system\s+|initial\s+|original\s+|hidden\s+)?(?:prompt|instructions)\b",
+            r"\brepeat\s+(?:the\s+|all\s+)?(?:words|text|everything|lines?)\s+(?:above|before)\b",
+            r"\b(?:systemprompt|system-prompt|prompt\s+système|prompt\s+del\s+sistema|prompt\s+di\s+sistema|systeemprompt)\b",
+        ),
+    ),
+    "exfiltration": (
+        0.8,
+        (
+            r"\b(?:send|post|upload|forward|transmit|exfiltrate|email|e-mail|mail|leak|submit|report)\b.{0,80}?\b(?:to|at|into)\s+(?:https?://|www\.|[\w.+-]+@[\w-]+\.)",
+            r"!\[[^\]]*\]\(\s*https?://[^)\s]*[?&][^)\s]*=",
+            r"\b(?:append|add|include|encode|embed)\b.{0,60}\b(?:to|in|into)\s+(?:the\s+|this\s+|a\s+)?(?:url|link|image\s+url|query\s+string)\b",
+            r"\b(?:api[\s_-]?keys?|passwords?|credentials|access\s+tokens?|secrets?|session\s+cookies?|chat\s+history|conversation\s+history|private\s+keys?)\b.{0,40}\b(?:send|reveal|give|share|include|post|output|print|list)\b",
+            r"\b(?:send|reveal|give|share|include|post|output|print|list|collect)\b.{0,40}\b(?:api[\s_-]?keys?|passwords?|credentials|access\s+tokens?|session\s+cookies?|chat\s+history|conversation\s+history|private\s+keys?)\b",
+            r"\bhttps?://[^\s]*\{(?:data|secret|prompt|history|key)\}",
+        ),
+    ),
+    "delimiters": (
+        0.7,
+        (
+            r"<\|(?:im_start|im_end|system|endoftext|user|assistant)\|>",
+            r"\[/?(?:INST|SYS)\]|<</?SYS>>",
+            r"(?m)^\s*#{2,}\s*(?:system|instruction|new\s+instructions?)\b",
+            r"</?\s*(?:system|instructions?|admin)\s*>",
+            r"\b(?:BEGIN|END)\s+(?:OF\s+)?(?:SYSTEM\s+PROMPT|USER\s+INPUT|INSTRUCTIONS)\b",
+            r"(?m)^\s*(?:system|assistant)\s*:\s*\S",
+        ),
+    ),
+    "hide_from_user": (
+        0.7,
+        (
+            r"\b(?:do\s+not|don't|never)\s+(?:tell|inform|mention|reveal|show|disclose|let)\b.{0,30}\b(?:the\s+)?(?:user|human|customer|reader|operator)\b",
+            r"\bwithout\s+(?:telling|informing|notifying|alerting)\s+(?:the\s+)?(?:user|human|customer|reader)\b",
+            r"\b(?:secretly|silently|covertly)\s+(?:\w+\s+){0,2}(?:send|add|include|change|insert|approve|mark)\b",
+        ),
+    ),
+    "authority": (
+        0.45,
+        (
+            r"\b(?:this\s+is|message\s+from|note\s+from|instruction\s+from)\s+(?:the\s+|your\s+)?(?:system|administrator|admin|developer|developers|operator|openai|anthropic|qwen|alibaba|security\s+team|it\s+department)\b",
+            r"\b(?:important|attention|urgent|note|notice|warning)\s*(?:to|for)\s+(?:the\s+)?(?:ai|assistant|model|llm|chatbot|language\s+model|agent|bot)\b",
+            r"\b(?:ai|assistant|model|llm|chatbot|agent)\s*[:,]\s*(?:you\s+must|please|ignore|disregard|stop)\b",
+            r"\b(?:as\s+an?\s+)?(?:ai|assistant|language\s+model|llm)\s+(?:reading|processing|analy[sz]ing)\s+this\b",
+        ),
+    ),
+    "output_control": (
+        0.55,
+        (
+            r"\b(?:respond|reply|answer|say|output|print|write)\s+(?:only|just|exactly)\s+(?:with\s+)?[\"'“]",
+            r"\b(?:classify|mark|label|rate|score|treat|flag)\s+(?:this|the)\s+(?:\w+\s+){0,2}as\s+(?:approved|safe|genuine|authentic|legitimate|verified|valid|benign|trusted|10/10|excellent)\b",
+            r"\b(?:approve|accept|authori[sz]e|whitelist)\s+(?:this|the)\s+(?:\w+\s+)?(?:application|claim|invoice|request|transaction|payment|candidate|document)\b.{0,40}\b(?:regardless|no\s+matter|without)\b",
+            r"\b(?:end|stop|terminate)\s+(?:the|your|this)\s+(?:summary|analysis|response|task)\s+(?:and|then)\b",
+        ),
+    ),
+}
+_COMPILED = {
+    name: (weight, tuple(re.compile(p, re.IGNORECASE | re.DOTALL) for p in patterns))
+    for name, (weight, patterns) in FAMILIES.items()
+}
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u202e\u202d"), None)
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
+_B64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{24,}={0,2}(?![A-Za-z0-9+/=])")
+_HEX = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]?){16,}(?![0-9A-Fa-f])")
+_PCT = re.compile(r"(?:%[0-9A-Fa-f]{2}){6,}")
+_DECODE_CUE = re.compile(
+    r"(?i)\b(?:decode|base64|b64|rot13|hex)\b.{0,40}\b(?:follow|execute|run|obey|instructions?|do)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class InjectionScore:
+    score: float
+    reasons: tuple[str, ...]
+
+
+def normalise(text: str) -> str:
+    """NFKC, invisible characters removed, runs of whitespace (and s p a c e d letters) joined."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = re.sub(
+        r"(?<!\w)((?:\w[ .]){4,}\w)(?!\w)", lambda m: re.sub(r"[ .]", "", m.group(1)), text
+    )
+    return re.sub(r"\s+", " ", text)
+
+
+def _decoded(text: str) -> Iterator[str]:
+    for m in _B64.finditer(text):
+        raw = m.group()
+        try:
+            yield base64.b64decode(raw + "=" * (-len(raw) % 4), validate=False).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            continue
+    for m in _HEX.finditer(text):
+        try:
+            yield bytes.fromhex(re.sub(r"[ :]", "", m.group())).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            continue
+    for m in _PCT.finditer(text):
+        yield urllib.parse.unquote(m.group())
+
+
+class InjectionScorer:
+    """Scores text for prompt-injection content; reasons name the families found."""
+
+    def __init__(
+        self, families: dict[str, tuple[float, tuple[re.Pattern[str], ...]]] | None = None
+    ) -> None:
+        self.families = families or _COMPILED
+
+    def score(self, text: str, *, _depth: int = 0) -> InjectionScore:
+        if not text.strip():
+            return InjectionScore(0.0, ())
+        views = {normalise(text)}
+        views.add(next(iter(views)).translate(_LEET))
+        found: dict[str, float] = {}
+        for name, (weight, patterns) in self.families.items():
+            if any(p.search(v) for p in patterns for v in views):
+                found[name] = weight
+        if _depth == 0:
+            for decoded in _decoded(text):
+                inner = self.score(decoded, _depth=1)
+                if inner.score > 0.3:
+                    found["encoded"] = max(0.8, inner.score)
+            if _DECODE_CUE.search(text):
+                found["encoded"] = max(found.get("encoded", 0.0), 0.6)
+        remaining = 1.0
+        for weight in found.values():
+            remaining *= 1.0 - weight
+        return InjectionScore(round(1.0 - remaining, 4), tuple(sorted(found)))

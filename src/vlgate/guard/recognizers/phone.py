@@ -1,0 +1,45 @@
+"""Phone numbers, parsed and validated by Google's libphonenumber port (``phonenumbers``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumberMatcher
+
+from vlgate.guard.spans import Span
+
+DEFAULT_REGIONS: tuple[str, ...] = (
+    "US", "GB", "DE", "FR", "ES", "IT", "NL", "BE", "CH", "AT", "PL", "PT", "SE", "IE",
+    "BR", "IN",
+)  # fmt: skip
+_DIGIT_RUN = re.compile(r"\d")
+
+
+class PhoneRecognizer:
+    """International numbers (``+CC ...``) in any region; national formats in ``regions``.
+
+    Only numbers libphonenumber calls *valid* for their region count, so dates,
+    amounts and order numbers rarely pass.
+    """
+
+    entity = "phone"
+
+    def __init__(self, regions: Sequence[str] = DEFAULT_REGIONS) -> None:
+        self.regions = tuple(regions)
+
+    def find(self, text: str) -> Iterator[Span]:
+        if len(_DIGIT_RUN.findall(text)) < 7:
+            return
+        seen: list[tuple[int, int]] = []
+        for region in (None, *self.regions):
+            for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
+                if region is not None and match.raw_string.lstrip().startswith("+"):
+                    continue
+                if any(match.start < e and match.end > s for s, e in seen):
+                    continue
+                if not phonenumbers.is_valid_number(match.number):
+                    continue
+                seen.append((match.start, match.end))
+                yield Span(match.start, match.end, "phone", 0.85, match.raw_string)
