@@ -169,7 +169,6 @@ class UsageRow:
         audit store's ``stats(group_by=("day", "tenant", "mode", "task"))`` (where
         the cost is ``cost_usd`` and tenant/task may be null)."""
         try:
-            cost = d["cost"] if "cost" in d else d["cost_usd"]
             return cls(
                 day=date.fromisoformat(str(d["day"])),
                 tenant=str(d.get("tenant") or "-"),
@@ -179,7 +178,9 @@ class UsageRow:
                 prompt_tokens=int(str(d.get("prompt_tokens") or 0)),
                 completion_tokens=int(str(d.get("completion_tokens") or 0)),
                 reasoning_tokens=int(str(d.get("reasoning_tokens") or 0)),
-                cost=float(str(cost or 0)),
+                cost=float(
+                    str(d["cost" if "cost" in d or "cost_usd" not in d else "cost_usd"] or 0)
+                ),
                 fallbacks=int(str(d.get("fallbacks") or 0)),
             )
         except KeyError as e:
