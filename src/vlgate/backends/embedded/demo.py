@@ -23,6 +23,7 @@ from vlgate.backends.embedded.tokenizer import ADDED_TOKENS, tokenizer_json, voc
 DEMO_VERSION = "1"
 MARKER = ".vlgate-demo"
 VOCAB_SIZE = 151936
+WEIGHT_STD = 0.5
 IM_END, ENDOFTEXT = 151645, 151643
 VARIANT_SEEDS = {"instruct": 1001, "thinking": 2002}
 GENERATION = {
@@ -210,7 +211,12 @@ def _write_weights(folder: Path, config: dict[str, Any], seed: int) -> None:
     from transformers import Qwen3VLConfig, Qwen3VLForConditionalGeneration
 
     torch.manual_seed(seed)
-    model = Qwen3VLForConditionalGeneration(Qwen3VLConfig(**config))
+    model: Any = Qwen3VLForConditionalGeneration(Qwen3VLConfig(**config))
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for param in model.parameters():
+            if param.dim() >= 2:  # wide weights: greedy output then depends on the prompt
+                param.normal_(0.0, WEIGHT_STD, generator=gen)
     model.to(torch.bfloat16).save_pretrained(folder, safe_serialization=True)
 
 
@@ -254,7 +260,9 @@ def write_demo_checkpoint(
     tok_json: str | None = None
     for variant in variants:
         if variant not in VARIANT_SEEDS:
-            raise ValueError(f"unknown variant {variant!r}; expected one of {sorted(VARIANT_SEEDS)}")
+            raise ValueError(
+                f"unknown variant {variant!r}; expected one of {sorted(VARIANT_SEEDS)}"
+            )
         folder = dir / variant
         if not is_complete(folder):
             if tok_json is None:
