@@ -34,12 +34,16 @@ def exif_rotated_jpeg(width: int = 64, height: int = 48, orientation: int = 6) -
 
 
 def make_mp4(
-    seconds: float = 3.0, fps: int = 10, size: tuple[int, int] = (64, 48), gop: int = 10
+    seconds: float = 3.0,
+    fps: int = 10,
+    size: tuple[int, int] = (64, 48),
+    gop: int = 10,
+    fmt: str = "mp4",
+    codec: str = "libx264",
 ) -> bytes:
-    """An H.264 (or MPEG-4 fallback) mp4 whose frame k is filled with grey level k*8 % 256."""
+    """A short clip (H.264 in mp4 by default) whose frame k is grey level 8k mod 256."""
     out = io.BytesIO()
-    with av.open(out, mode="w", format="mp4") as container:
-        codec = "libx264" if "libx264" in av.codecs_available else "mpeg4"
+    with av.open(out, mode="w", format=fmt) as container:
         stream = container.add_stream(codec, rate=fps)
         stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"

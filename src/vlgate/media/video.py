@@ -101,7 +101,7 @@ def decode_video(
         )
         targets = [i / probe.rate for i in indices]
         frames = _grab(container, stream, probe, targets, settings, param, on_progress)
-        mime = _MIME_BY_FORMAT.get(container.format.name.split(",")[0], "video/mp4")
+        mime = _mime(content_type, container.format.name, stream.codec_context.name)
         native = _native_size(stream)
     if not frames:
         raise InvalidRequest("video has no decodable frames", param=param, code="invalid_video")
@@ -115,6 +115,14 @@ def decode_video(
         mime=mime,
         source_url=source_url,
     )
+
+
+def _mime(declared: str, container_format: str, codec: str) -> str:
+    if declared.startswith("video/"):
+        return declared
+    if codec in ("vp8", "vp9", "av1") and "webm" in container_format:
+        return "video/webm"
+    return _MIME_BY_FORMAT.get(container_format.split(",")[0], "video/mp4")
 
 
 def _video_stream(
