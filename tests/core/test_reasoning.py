@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -88,7 +90,7 @@ def chunkings(draw: st.DrawFn) -> tuple[str, str, list[str]]:
     )
     cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=8)))
     bounds = [0, *cuts, len(text)]
-    return text, finish, [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return text, finish, [text[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 @given(chunkings())

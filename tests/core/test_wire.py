@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,7 +24,7 @@ def test_sse_any_split(cuts: list[int]) -> None:
     bounds = [0, *sorted(cuts), len(STREAM)]
     d = SSEDecoder()
     out: list[bytes] = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in itertools.pairwise(bounds):
         out += d.feed(STREAM[a:b])
     out += d.close()
     assert out == [b'{"a":1}', b'{"b":\n2}', b"[DONE]"]
