@@ -96,5 +96,8 @@ class Journal:
             pass
 
     def close(self) -> None:
+        if self._fd < 0:
+            return
         os.close(self._fd)
-        os.close(self._lock_fd)
+        os.close(self._lock_fd)  # releases the flock
+        self._fd = self._lock_fd = -1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import builtins
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -81,6 +82,19 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
 # --- dialect registries -------------------------------------------------------
 
 
+def _set_wal(cur: Any) -> None:
+    """Switch to WAL. On a brand-new file several connections racing to switch can
+    get SQLITE_BUSY without the busy handler being consulted: retry briefly."""
+    for attempt in range(100):
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == 99:
+                raise
+            time.sleep(0.01)
+
+
 def _setup_sqlite(engine: sa.Engine, fsync: bool) -> None:
     sync = "FULL" if fsync else "NORMAL"
 
@@ -88,8 +102,9 @@ def _setup_sqlite(engine: sa.Engine, fsync: bool) -> None:
     def _connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (below)
         cur = dbapi_conn.cursor()
-        for pragma in ("journal_mode=WAL", f"synchronous={sync}", "busy_timeout=5000"):
-            cur.execute(f"PRAGMA {pragma}")
+        cur.execute("PRAGMA busy_timeout=5000")
+        _set_wal(cur)
+        cur.execute(f"PRAGMA synchronous={sync}")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -123,9 +123,10 @@ class AuditWriter:
             for row in self._journal.read(seg):
                 batch.append(row)
                 if len(batch) >= self._s.batch_size:
-                    replayed += self._sink.upsert_rows(batch)
-                    batch = []
-            replayed += self._sink.upsert_rows(batch)
+                    self._sink.upsert_rows(batch)
+                    replayed, batch = replayed + len(batch), []
+            self._sink.upsert_rows(batch)
+            replayed += len(batch)
         interrupted = self._sink.mark_interrupted(gateway_id=self.instance_id)
         for seg in self._journal.leftover:
             self._journal.remove(seg)
@@ -138,6 +139,8 @@ class AuditWriter:
         """Drain the queue (and spooled segments) and stop. Returns True when
         everything reached the store; otherwise the journal keeps the rest for
         the next start's ``recover``."""
+        if self._stopping:
+            return not self._queue and not self._dirty
         drained = self.flush(timeout)
         with self._cv:
             self._stopping = True

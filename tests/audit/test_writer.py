@@ -1,0 +1,255 @@
+"""The never-lose write path, on both stores."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prometheus_client import CollectorRegistry
+
+from vlgate.audit.config import AuditSettings, OverloadPolicy
+from vlgate.audit.postures import PostureOverride, PostureTable, PrivacyPosture, Storage
+from vlgate.audit.record import AuditRecord, RecordStatus
+from vlgate.audit.store import AuditStore
+from vlgate.audit.writer import AuditWriter
+from vlgate.errors import ServiceUnavailable
+
+SECRET_TRACE = "the patient jo@example.com seems fine"
+
+
+class Sink:
+    """The real store behind a switch: ``down`` makes every call fail; ``gate``
+    (when cleared) holds commits. Records batch sizes and signals failures."""
+
+    def __init__(self, store: AuditStore) -> None:
+        self.store = store
+        self.down = False
+        self.failed = threading.Event()
+        self.gate = threading.Event()
+        self.gate.set()
+        self.entered = threading.Event()
+        self.batches: list[int] = []
+
+    def _check(self) -> None:
+        if self.down:
+            self.failed.set()
+            raise ConnectionError("store is down")
+
+    def upsert_rows(self, rows: Iterable[dict[str, Any]]) -> int:
+        rows = list(rows)
+        self.entered.set()
+        self.gate.wait(10)
+        self._check()
+        self.batches.append(len(rows))
+        return self.store.upsert_rows(rows)
+
+    def mark_interrupted(self, **kw: Any) -> int:
+        self._check()
+        return self.store.mark_interrupted(**kw)
+
+    def ping(self) -> None:
+        self._check()
+        self.store.ping()
+
+
+@pytest.fixture
+def sink(store: AuditStore) -> Sink:
+    return Sink(store)
+
+
+@pytest.fixture
+def registry() -> CollectorRegistry:
+    return CollectorRegistry()
+
+
+@pytest.fixture
+def make_writer(sink: Sink, settings: AuditSettings, registry: CollectorRegistry) -> Iterator[Any]:
+    made: list[AuditWriter] = []
+
+    def make(**overrides: Any) -> AuditWriter:
+        w = AuditWriter(
+            sink,
+            settings.model_copy(update=overrides),
+            instance_id="gw-test",
+            registry=registry if not made else CollectorRegistry(),
+        )
+        w.start()
+        made.append(w)
+        return w
+
+    yield make
+    sink.down = False
+    sink.gate.set()
+    for w in made:
+        w.close(timeout=5)
+
+
+def _metric(registry: CollectorRegistry, name: str) -> float:
+    value = registry.get_sample_value(name)
+    assert value is not None, name
+    return value
+
+
+def _serve(w: AuditWriter, i: int, *, tenant: str = "acme") -> AuditRecord:
+    rec = AuditRecord(f"r{i:04d}", tenant=tenant, decided_mode="thinking")
+    w.open(rec)
+    w.progress(rec.request_id, answer="par", reasoning="step 1")
+    rec.answer, rec.reasoning, rec.status = f"answer {i}", SECRET_TRACE, RecordStatus.COMPLETED
+    w.complete(rec)
+    return rec
+
+
+def test_records_are_committed_in_batches_and_drained_on_close(
+    make_writer: Any, sink: Sink, store: AuditStore, settings: AuditSettings
+) -> None:
+    sink.gate.clear()  # hold the first commit so that the rest piles up
+    w = make_writer(batch_size=64)
+    _serve(w, 0)
+    assert sink.entered.wait(5)
+    for i in range(1, 200):
+        _serve(w, i)
+    sink.gate.set()
+    assert w.close(timeout=10)
+    assert len(store.list(limit=500).records) == 200
+    assert max(sink.batches) == 64 and len(sink.batches) < 200
+    got = store.get("r0123")
+    assert got is not None and got.status is RecordStatus.COMPLETED and got.answer == "answer 123"
+    assert list((settings.journal_dir / "gw-test").glob("*.jsonl")) == []
+
+
+def test_fail_closed_refuses_new_requests_when_queue_full(
+    make_writer: Any, sink: Sink, store: AuditStore, registry: CollectorRegistry
+) -> None:
+    sink.gate.clear()
+    w = make_writer(queue_size=4, batch_size=1)
+    w.open(AuditRecord("held"))
+    assert sink.entered.wait(5)  # the committer is stuck inside the store
+    for i in range(4):
+        w.open(AuditRecord(f"q{i}"))
+    with pytest.raises(ServiceUnavailable, match="audit queue is full") as err:
+        w.open(AuditRecord("refused"))
+    assert err.value.status_code == 503
+    assert _metric(registry, "vlgate_audit_rejected_requests_total") == 1
+    # Already admitted requests still complete: their entries spill to the journal.
+    for i in range(4):
+        w.complete(AuditRecord(f"q{i}", status=RecordStatus.COMPLETED))
+    assert _metric(registry, "vlgate_audit_spooled_entries_total") == 4
+    sink.gate.set()
+    assert w.flush(10)
+    assert all(store.get(f"q{i}").status is RecordStatus.COMPLETED for i in range(4))  # type: ignore[union-attr]
+    assert store.get("refused") is None
+
+
+def test_fail_closed_store_down_gives_503_then_recovers(
+    make_writer: Any, sink: Sink, store: AuditStore, registry: CollectorRegistry
+) -> None:
+    w = make_writer()
+    sink.down = True
+    w.open(AuditRecord("before-outage"))
+    assert sink.failed.wait(5)
+    assert w.flush(0.01) is False
+    assert _metric(registry, "vlgate_audit_store_up") == 0
+    with pytest.raises(ServiceUnavailable, match="audit store is unreachable"):
+        w.open(AuditRecord("during-outage"))
+    w.complete(AuditRecord("before-outage", status=RecordStatus.COMPLETED))
+    sink.down = False
+    assert w.flush(10)
+    assert w.store_up and _metric(registry, "vlgate_audit_store_up") == 1
+    assert store.get("before-outage").status is RecordStatus.COMPLETED  # type: ignore[union-attr]
+    w.open(AuditRecord("after-outage"))  # admitted again
+
+
+def test_spool_keeps_serving_and_loses_nothing(
+    make_writer: Any, sink: Sink, store: AuditStore, registry: CollectorRegistry
+) -> None:
+    w = make_writer(policy=OverloadPolicy.SPOOL, queue_size=8, batch_size=4)
+    sink.down = True
+    for i in range(60):
+        _serve(w, i)
+    assert sink.failed.wait(5)
+    assert _metric(registry, "vlgate_audit_spooled_entries_total") > 0
+    assert store.list().records == []
+    sink.down = False
+    assert w.flush(15)
+    records = store.list(limit=100).records
+    assert sorted(r.request_id for r in records) == [f"r{i:04d}" for i in range(60)]
+    assert {r.status for r in records} == {RecordStatus.COMPLETED}
+    assert w.close(timeout=5)
+
+
+def test_spool_is_bounded_by_disk(make_writer: Any, sink: Sink) -> None:
+    w = make_writer(policy=OverloadPolicy.SPOOL, queue_size=1, spool_max_bytes=4096)
+    sink.down = True
+    with pytest.raises(ServiceUnavailable, match="spool is full"):
+        for i in range(100):
+            _serve(w, i)
+
+
+def test_postures_apply_before_anything_is_written(
+    make_writer: Any, store: AuditStore, settings: AuditSettings
+) -> None:
+    table = PostureTable(
+        default=PrivacyPosture(trace=Storage.REDACTED),
+        tenants={"bank": PostureOverride(trace=Storage.NONE, answer=Storage.NONE)},
+    )
+    w = make_writer(postures=table)
+    rec = AuditRecord("redacted", tenant="acme")
+    w.open(rec)
+    journal = settings.journal_dir / "gw-test"
+    rec.reasoning, rec.answer = SECRET_TRACE, "ok"
+    w.complete(rec)
+    bank = AuditRecord("nothing", tenant="bank", reasoning=SECRET_TRACE, answer="ok")
+    w.complete(bank)
+    text = b"".join(p.read_bytes() for p in journal.glob("*.jsonl"))
+    assert b"jo@example.com" not in text
+    assert w.flush(5)
+    got = store.get("redacted")
+    assert got is not None and got.reasoning == "the patient [EMAIL] seems fine"
+    assert got.trace_storage == "redacted"
+    got = store.get("nothing")
+    assert got is not None and (got.reasoning, got.answer) == (None, None)
+
+
+def test_failures_never_log_traces(
+    make_writer: Any, sink: Sink, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    w = make_writer()
+    sink.down = True
+    _serve(w, 1)
+    assert sink.failed.wait(5)
+    sink.down = False
+    assert w.flush(10)
+    assert "unreachable" in caplog.text
+    assert SECRET_TRACE not in caplog.text and "answer 1" not in caplog.text
+
+
+def test_second_process_with_same_instance_id_is_refused(
+    make_writer: Any, sink: Sink, settings: AuditSettings
+) -> None:
+    make_writer()
+    with pytest.raises(ServiceUnavailable, match="in use"):
+        AuditWriter(sink, settings, instance_id="gw-test")
+
+
+def test_unclean_stop_leaves_journal_for_recovery(
+    sink: Sink, store: AuditStore, settings: AuditSettings, tmp_path: Path
+) -> None:
+    w = AuditWriter(sink, settings, instance_id="gw-r")
+    w.start()
+    sink.down = True
+    w.open(AuditRecord("cut", tenant="acme"))
+    w.progress("cut", answer="half an ans", reasoning="half a thought")
+    assert w.close(timeout=0.2) is False  # store down: nothing drained
+    sink.down = False
+    w2 = AuditWriter(sink, settings, instance_id="gw-r")
+    report = w2.start()
+    assert report.replayed == 2 and report.interrupted == 1
+    got = store.get("cut")
+    assert got is not None and got.status is RecordStatus.INTERRUPTED
+    assert (got.answer, got.reasoning) == ("half an ans", "half a thought")
+    assert w2.close(timeout=5)
