@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -253,3 +256,41 @@ def test_unclean_stop_leaves_journal_for_recovery(
     assert got is not None and got.status is RecordStatus.INTERRUPTED
     assert (got.answer, got.reasoning) == ("half an ans", "half a thought")
     assert w2.close(timeout=5)
+
+
+@pytest.mark.parametrize("child_store", ["up", "down"])
+def test_kill_9_mid_stream_then_recover(
+    child_store: str, dsn: str, store: AuditStore, settings: AuditSettings
+) -> None:
+    """A process streaming two responses is SIGKILLed. With the store up its
+    progress was committed; with the store down only the journal has it. Either
+    way the restart replays and marks both interrupted, keeping the partial text."""
+    child = Path(__file__).with_name("crash_child.py")
+    with subprocess.Popen(
+        [sys.executable, str(child), dsn, str(settings.journal_dir), child_store],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            assert proc.stdout.readline().strip() == "READY"
+        finally:
+            proc.kill()  # SIGKILL: no atexit, no flush, no drain
+            proc.wait(10)
+    assert proc.returncode == -signal.SIGKILL
+    before = store.get("cut-1")
+    assert (before is None) == (child_store == "down")
+
+    writer = AuditWriter(store, settings, instance_id="gw-crash")
+    report = writer.start()
+    assert report.interrupted == 2
+    cut1, cut2, done = (store.get(r) for r in ("cut-1", "cut-2", "done"))
+    assert cut1 is not None and cut2 is not None and done is not None
+    assert cut1.status is RecordStatus.INTERRUPTED
+    assert cut1.reasoning == "".join(f"w{i} " for i in range(50))
+    assert (cut2.answer, cut2.reasoning) == ("partial answer", "full thought")
+    assert cut2.finish_reason == "interrupted" and cut2.finished_at is not None
+    assert (done.status, done.answer) == (RecordStatus.COMPLETED, "finished answer")
+    assert writer.close(timeout=5)
+    assert list((settings.journal_dir / "gw-crash").glob("*.jsonl")) == []
