@@ -28,9 +28,10 @@ def stream_chat(
     info: dict[str, Any] = {}
     in_reasoning = False
     try:
+        messages: Any = [{"role": "user", "content": content}]
         stream = client.chat.completions.create(
-            model=options.get("mode", "auto"),
-            messages=[{"role": "user", "content": content}],  # type: ignore[misc,list-item]
+            model=str(options.get("mode", "auto")),
+            messages=messages,
             stream=True,
             stream_options={"include_usage": True},
             extra_body={"vlgate": options},

@@ -54,7 +54,7 @@ class EmbeddedSpec(BaseModel):
 
 
 class Settings(BaseModel):
-    server: ServerSettings = Field(default_factory=ServerSettings)
+    server: ServerSettings = Field(default_factory=lambda: ServerSettings())
     instruct: list[UpstreamSettings] = Field(default_factory=list)
     thinking: list[UpstreamSettings] = Field(default_factory=list)
     embedded: dict[str, EmbeddedSpec] = Field(
@@ -64,14 +64,14 @@ class Settings(BaseModel):
     models: dict[str, str] = Field(
         default_factory=dict, description="extra model names clients may send -> mode"
     )
-    routing: RoutingSettings = Field(default_factory=RoutingSettings)
-    presets: PresetSettings = Field(default_factory=PresetSettings)
-    pool: PoolSettings = Field(default_factory=PoolSettings)
-    media: MediaSettings = Field(default_factory=MediaSettings)
-    reasoning: ReasoningSettings = Field(default_factory=ReasoningSettings)
-    audit: AuditSettings = Field(default_factory=AuditSettings)
-    prices: PriceTable = Field(default_factory=PriceTable)
-    limits: LimitSettings = Field(default_factory=LimitSettings)
+    routing: RoutingSettings = Field(default_factory=lambda: RoutingSettings())
+    presets: PresetSettings = Field(default_factory=lambda: PresetSettings())
+    pool: PoolSettings = Field(default_factory=lambda: PoolSettings())
+    media: MediaSettings = Field(default_factory=lambda: MediaSettings())
+    reasoning: ReasoningSettings = Field(default_factory=lambda: ReasoningSettings())
+    audit: AuditSettings = Field(default_factory=lambda: AuditSettings())
+    prices: PriceTable = Field(default_factory=lambda: PriceTable())
+    limits: LimitSettings = Field(default_factory=lambda: LimitSettings())
     guard: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -63,7 +63,7 @@ class Gateway:
                     replicas,
                     settings.pool,
                     default_service_s=settings.routing.initial_service_s[mode],
-                    on_retry=lambda name, exc, m=mode: self.metrics.retries.labels(m.value).inc(),
+                    on_retry=self._count_retry(mode),
                 )
         if not self.pools:
             raise ValueError(
@@ -73,17 +73,21 @@ class Gateway:
         self.http = httpx.AsyncClient(follow_redirects=False)
         self.loader = MediaLoader(settings.media, self.http)
         self.accepting = True
-        served: dict[str, Mode] = {name: Mode(mode) for name, mode in settings.models.items()}
+        self.served: dict[str, Mode] = {n: Mode(m) for n, m in settings.models.items()}
         self.service = ChatService(
-            settings, self.router, self.pools, self.loader, self.metrics, served
+            settings, self.router, self.pools, self.loader, self.metrics, self.served
         )
+
+    def _count_retry(self, mode: Mode) -> Callable[[str, Exception], None]:
+        counter = self.metrics.retries.labels(mode.value)
+        return lambda name, exc: counter.inc()
 
     async def start(self) -> None:
         for pool in self.pools.values():
             await pool.start()
         for mode, pool in self.pools.items():
             for name in pool.models():
-                self.service.served_models.setdefault(name, mode)  # type: ignore[index]
+                self.served.setdefault(name, mode)
 
     async def aclose(self) -> None:
         self.accepting = False
@@ -184,7 +188,7 @@ def create_app(settings: Settings, *, backends: BackendFactory | None = None) ->
             *({"id": m.value, "object": "model", "owned_by": "vlgate"} for m in gw.pools),
             *(
                 {"id": name, "object": "model", "owned_by": "vlgate", "mode": mode.value}
-                for name, mode in sorted(gw.service.served_models.items())
+                for name, mode in sorted(gw.served.items())
             ),
         ]
         return Response(

@@ -35,6 +35,14 @@ from vlgate.server.metrics import GatewayMetrics
 from vlgate.server.options import Options, resolve_options
 from vlgate.types import BackendEvent, Finish, GenerationRequest, SamplingParams, Usage
 
+
+async def _aclose(stream: AsyncIterator[BackendEvent]) -> None:
+    """Close a backend stream now (cancels the engine's work), not at GC."""
+    aclose = getattr(stream, "aclose", None)
+    if aclose is not None:
+        await aclose()
+
+
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
@@ -333,7 +341,7 @@ class ChatService:
             self.finish(turn, stream=False)
             raise
         finally:
-            await rest.aclose()
+            await _aclose(rest)
         info = self.finish(turn, stream=False)
         assert o.usage is not None
         body = completion(
@@ -392,7 +400,7 @@ class ChatService:
             self.finish(turn, stream=True)
             raise
         finally:
-            await rest.aclose()
+            await _aclose(rest)
 
     @staticmethod
     def _chunk(enc: ChunkEncoder, event: ClientEvent, show: bool) -> bytes | None:
