@@ -59,7 +59,7 @@ records = sa.Table(
 )
 
 # Columns of the list view: everything but the large texts and images.
-SUMMARY_EXCLUDE = frozenset({"answer", "reasoning", "images", "input_digest", "guard_verdicts"})
+SUMMARY_EXCLUDE = frozenset({"answer", "reasoning", "images", "input_digest"})
 
 # (name, columns) of the indexes the list filters and the recovery sweep use.
 INDEXES: list[tuple[str, tuple[str, ...]]] = [
