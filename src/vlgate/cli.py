@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import mimetypes
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -49,19 +48,10 @@ def _demo_overrides(settings_overrides: dict[str, Any]) -> None:
     }
 
 
-def _run(app_: Any, host: str, port: int, graceful_s: float) -> None:
-    import uvicorn
+def _run(app_: Any, host: str, port: int, graceful_s: float, drain_delay_s: float = 0.0) -> None:
+    from vlgate.server.run import serve_app
 
-    uvicorn.run(
-        app_,
-        host=host,
-        port=port,
-        loop="uvloop" if sys.platform != "win32" else "asyncio",
-        http="httptools",
-        log_level="info",
-        access_log=False,
-        timeout_graceful_shutdown=int(graceful_s),
-    )
+    serve_app(app_, host, port, graceful_s=graceful_s, drain_delay_s=drain_delay_s)
 
 
 @app.command()
@@ -113,12 +103,8 @@ def serve(
         f"vlgate {__version__} on http://{settings.server.host}:{settings.server.port}/v1 "
         f"(instruct: {_describe(settings, 'instruct')}; thinking: {_describe(settings, 'thinking')})"
     )
-    _run(
-        create_app(settings),
-        settings.server.host,
-        settings.server.port,
-        settings.server.graceful_timeout_s,
-    )
+    srv = settings.server
+    _run(create_app(settings), srv.host, srv.port, srv.graceful_timeout_s, srv.drain_delay_s)
 
 
 def _describe(settings: Any, mode: str) -> str:

@@ -35,7 +35,9 @@ class ServerSettings(BaseModel):
     api_keys: dict[str, str] = Field(default_factory=dict)
     admin_keys: list[str] = Field(default_factory=list, description="keys that may read traces")
     max_body_bytes: int = 64 * 1024 * 1024
-    graceful_timeout_s: float = 30.0
+    graceful_timeout_s: float = 30.0  # in-flight streams may finish within this on shutdown
+    drain_delay_s: float = 0.0  # report not-ready this long before closing the listener
+    request_timeout_s: float = 900.0  # per-request deadline, retries included
     instance_id: str | None = None  # defaults to host:port:pid
 
 

@@ -214,6 +214,7 @@ class ChatService:
             sampling=turn.sampling,
             response_format=rf.model_dump(exclude_none=True) if rf else None,
             extra=extra,
+            deadline=time.monotonic() + self.settings.server.request_timeout_s,
         )
 
     async def start(self, turn: Turn) -> tuple[BackendEvent, AsyncIterator[BackendEvent]]:
