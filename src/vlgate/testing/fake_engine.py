@@ -219,10 +219,13 @@ class FakeEngine:
                 if self.token_interval_s and i:
                     await asyncio.sleep(self.token_interval_s)
                 if in_reasoning:
-                    if "</think>" in tok:
+                    trace, tag, rest = tok.replace("<think>", "").partition("</think>")
+                    if trace:
+                        yield chunk({self.reasoning_field: trace})  # type: ignore[dict-item]
+                    if tag:
                         in_reasoning = False
-                        continue
-                    yield chunk({self.reasoning_field: tok.replace("<think>", "")})  # type: ignore[dict-item]
+                        if rest:
+                            yield chunk({"content": rest})
                 else:
                     yield chunk({"content": tok})
             yield chunk({}, finish)
