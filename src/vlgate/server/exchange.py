@@ -63,6 +63,27 @@ class _LeadTrim:
         return text
 
 
+class _EdgeTrim(_LeadTrim):
+    """Also holds a channel's trailing whitespace back until more text follows, so a
+    trace an engine split itself (``...answer.\n`` then ``</think>``) loses its tail
+    like one split here."""
+
+    __slots__ = ("held",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held = ""
+
+    def __call__(self, text: str) -> str:
+        text = super().__call__(text)
+        body = text.rstrip()
+        if not body:
+            self.held += text
+            return ""
+        out, self.held = self.held + body, text[len(body) :]
+        return out
+
+
 async def client_events(
     mode: Mode, first: BackendEvent, rest: AsyncIterator[BackendEvent]
 ) -> AsyncIterator[ClientEvent]:
@@ -73,7 +94,7 @@ async def client_events(
     content is the answer as is.
     """
     splitter = ThinkSplitter() if mode is Mode.THINKING else None
-    trim_answer, trim_reasoning = _LeadTrim(), _LeadTrim()
+    trim_answer, trim_reasoning = _LeadTrim(), _EdgeTrim()
     pre_split = False
     event: BackendEvent = first
     while True:
