@@ -64,6 +64,8 @@ def gateway(tmp_path) -> Iterator[tuple[str, subprocess.Popen[bytes], FakeEngine
         if proc.poll() is None:
             proc.kill()
         proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
         ins.stop()
         thk.stop()
 
