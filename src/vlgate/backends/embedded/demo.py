@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vlgate.backends.embedded.templates import TEMPLATES
-from vlgate.backends.embedded.tokenizer import ADDED_TOKENS, tokenizer_json, vocab_and_merges
+from vlgate.backends.embedded.tokenizer import ADDED_TOKENS, tokenizer_files
 
 DEMO_VERSION = "1"
 MARKER = ".vlgate-demo"
@@ -220,7 +220,7 @@ def _write_weights(folder: Path, config: dict[str, Any], seed: int) -> None:
     model.to(torch.bfloat16).save_pretrained(folder, safe_serialization=True)
 
 
-def _write_variant(folder: Path, variant: str, tok_json: str, cache: Path | None) -> None:
+def _write_variant(folder: Path, variant: str, tok_files: dict[str, str]) -> None:
     tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -233,10 +233,8 @@ def _write_variant(folder: Path, variant: str, tok_json: str, cache: Path | None
     template = TEMPLATES[variant]
     _write_json(tmp / "tokenizer_config.json", _tokenizer_config(template))
     (tmp / "chat_template.jinja").write_text(template, encoding="utf-8")
-    (tmp / "tokenizer.json").write_text(tok_json, encoding="utf-8")
-    vocab, merges = vocab_and_merges(tok_json)
-    _write_json(tmp / "vocab.json", vocab)
-    (tmp / "merges.txt").write_text("#version: 0.2\n" + "\n".join(merges) + "\n", encoding="utf-8")
+    for name, text in tok_files.items():
+        (tmp / name).write_text(text, encoding="utf-8")
     (tmp / MARKER).write_text(DEMO_VERSION + "\n", encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     tmp.replace(folder)
@@ -257,7 +255,7 @@ def write_demo_checkpoint(
     """
     dir = Path(dir)
     out: dict[str, Path] = {}
-    tok_json: str | None = None
+    tok_files: dict[str, str] | None = None
     for variant in variants:
         if variant not in VARIANT_SEEDS:
             raise ValueError(
@@ -265,9 +263,9 @@ def write_demo_checkpoint(
             )
         folder = dir / variant
         if not is_complete(folder):
-            if tok_json is None:
-                tok_json = tokenizer_json(_tokenizer_cache())
-            _write_variant(folder, variant, tok_json, None)
+            if tok_files is None:
+                tok_files = tokenizer_files(_tokenizer_cache())
+            _write_variant(folder, variant, tok_files)
         out[variant] = folder
     return out
 

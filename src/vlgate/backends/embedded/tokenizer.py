@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 SPLIT_PATTERN = (
     r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}"
@@ -56,6 +55,7 @@ ADDED_TOKENS: tuple[tuple[str, bool], ...] = (
 )
 FIRST_ADDED_ID = 151643
 RANK_COUNT = 151643
+TOKENIZER_FILES = ("tokenizer.json", "vocab.json", "merges.txt")
 
 
 def special_token_ids() -> dict[str, int]:
@@ -96,9 +96,13 @@ def _byte_to_unicode() -> dict[int, str]:
     return table
 
 
+@functools.cache
+def _latin1_table() -> dict[int, str]:
+    return {b: c for b, c in _byte_to_unicode().items()}
+
+
 def _to_str(token: bytes) -> str:
-    table = _byte_to_unicode()
-    return "".join(table[b] for b in token)
+    return token.decode("latin-1").translate(_latin1_table())
 
 
 def _merges(ranks: dict[bytes, int]) -> list[tuple[str, str]]:
@@ -113,8 +117,8 @@ def _merges(ranks: dict[bytes, int]) -> list[tuple[str, str]]:
     return [(_to_str(m[3]), _to_str(m[4])) for m in found]
 
 
-def build_tokenizer_json(path: Path) -> str:
-    """Assemble the fast tokenizer (``tokenizer.json`` text) from a rank file."""
+def build_tokenizer_files(path: Path) -> dict[str, str]:
+    """Assemble ``tokenizer.json``, ``vocab.json`` and ``merges.txt`` from a rank file."""
     from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers
     from tokenizers import pre_tokenizers as pre
     from tokenizers.models import BPE
@@ -123,8 +127,8 @@ def build_tokenizer_json(path: Path) -> str:
     if len(ranks) != RANK_COUNT:
         raise RuntimeError(f"{path}: expected {RANK_COUNT} ranks, found {len(ranks)}")
     vocab = {_to_str(tok): rank for tok, rank in ranks.items()}
-    model = BPE(vocab, _merges(ranks), fuse_unk=False, ignore_merges=True)
-    tok = Tokenizer(model)
+    merges = _merges(ranks)
+    tok = Tokenizer(BPE(vocab, merges, fuse_unk=False, ignore_merges=True))
     tok.normalizer = normalizers.NFC()
     tok.pre_tokenizer = pre.Sequence(
         [
@@ -135,11 +139,14 @@ def build_tokenizer_json(path: Path) -> str:
     tok.decoder = decoders.ByteLevel()
     for content, special in ADDED_TOKENS:
         tok.add_tokens([AddedToken(content, special=special, normalized=False)])
-    ids = special_token_ids()
-    for content, want in ids.items():
+    for content, want in special_token_ids().items():
         if tok.token_to_id(content) != want:
             raise RuntimeError(f"added token {content} got id {tok.token_to_id(content)}")
-    return tok.to_str()
+    return {
+        "tokenizer.json": tok.to_str(),
+        "vocab.json": json.dumps(vocab, ensure_ascii=False),
+        "merges.txt": "#version: 0.2\n" + "".join(f"{a} {b}\n" for a, b in merges),
+    }
 
 
 def _digest(path: Path) -> str:
@@ -147,26 +154,26 @@ def _digest(path: Path) -> str:
 
 
 @functools.cache
-def _tokenizer_json_cached(path: Path, cache_dir: Path | None) -> str:
-    target = cache_dir / f"qwen-tokenizer-{_digest(path)}.json" if cache_dir else None
-    if target is not None and target.is_file():
-        return target.read_text(encoding="utf-8")
-    text = build_tokenizer_json(path)
+def _files_cached(path: Path, cache_dir: Path | None) -> dict[str, str]:
+    target = cache_dir / f"qwen-tokenizer-{_digest(path)}" if cache_dir else None
+    if target is not None and all((target / n).is_file() for n in TOKENIZER_FILES):
+        return {n: (target / n).read_text(encoding="utf-8") for n in TOKENIZER_FILES}
+    files = build_tokenizer_files(path)
     if target is not None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    return text
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        tmp.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (tmp / name).write_text(text, encoding="utf-8")
+        if not target.exists():
+            tmp.replace(target)
+    return files
+
+
+def tokenizer_files(cache_dir: Path | None = None) -> dict[str, str]:
+    """The Qwen tokenizer files, built once and cached (on disk under ``cache_dir``)."""
+    return _files_cached(rank_file(), cache_dir)
 
 
 def tokenizer_json(cache_dir: Path | None = None) -> str:
-    """The Qwen ``tokenizer.json``, built once and cached (on disk under ``cache_dir``)."""
-    return _tokenizer_json_cached(rank_file(), cache_dir)
-
-
-def vocab_and_merges(text: str) -> tuple[dict[str, int], list[str]]:
-    """``vocab.json`` / ``merges.txt`` content from a built ``tokenizer.json``."""
-    model: dict[str, Any] = json.loads(text)["model"]
-    merges = [m if isinstance(m, str) else " ".join(m) for m in model["merges"]]
-    return dict(model["vocab"]), merges
+    """Just ``tokenizer.json`` (see :func:`tokenizer_files`)."""
+    return tokenizer_files(cache_dir)["tokenizer.json"]
