@@ -69,7 +69,9 @@ async def test_large_decodes_run_in_a_thread_small_ones_inline(
     assert len(small) < 1_000 < len(large)
     await loader.image_bytes(small, param=P)
     await loader.image_bytes(large, param=P)
-    assert seen == [True, False]
+    await loader.image(_data_url("image/png", small), param=P)
+    await loader.image(_data_url("image/png", large), param=P)  # base64 + decode in one hop
+    assert seen == [True, False, True, False]
 
 
 async def test_video_from_data_url_and_loopback(client: httpx.AsyncClient, mk, http_server) -> None:  # type: ignore[no-untyped-def]

@@ -183,3 +183,13 @@ def test_patch_timestamps_equal_processor(indices: list[int]) -> None:
     theirs = qwen3_processing.Qwen3VLProcessor._calculate_timestamps(None, list(indices), 30.0, 2)
     assert patch_timestamps([i / 30.0 for i in indices]) == pytest.approx(theirs)
     assert timestamp_text(theirs[0]) == f"<{theirs[0]:.1f} seconds>"
+
+
+def test_docs_token_table_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from vlgate.media import bench
+
+    assert bench.main(["tokens"]) == 0
+    out = capsys.readouterr().out
+    for row in ("| 640 x 480 | 640 x 480 | 300 | 302 |", "| 1280 x 720 | 1280 x 704 | 880 | 882 |",
+                "| 1920 x 1080 | 1920 x 1088 | 2,040 | 2,042 |"):  # fmt: skip
+        assert row in out

@@ -36,7 +36,7 @@ class MediaSettings(BaseModel):
     )
     reencode_jpeg_quality: int = Field(95, ge=50, le=100)
     inline_decode_bytes: int = Field(
-        64 * 1024,
+        16 * 1024,
         ge=0,
         description="inputs up to this size decode on the event loop, larger in a thread",
     )
