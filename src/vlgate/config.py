@@ -42,10 +42,10 @@ class ServerSettings(BaseModel):
 
 
 class ReasoningSettings(BaseModel):
-    """Whether a client may see the trace (the audit issue adds per-tenant postures)."""
+    """Whether the trace is returned when a request does not say. Whether it may be
+    returned at all is the privacy posture's ``trace_return`` (audit.postures)."""
 
-    return_policy: str = Field("on_request", pattern="^(never|on_request|always)$")
-    default_include: bool = False  # when the request does not say
+    default_include: bool = False
 
 
 class EmbeddedSpec(BaseModel):

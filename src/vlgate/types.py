@@ -134,6 +134,7 @@ class GenerationRequest:
     response_format: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # passthrough fields (tools, ...)
     deadline: float | None = None  # monotonic time by which it must finish
+    replica: str | None = None  # set by the pool: the replica that served it
 
     def has_media(self) -> bool:
         return any(not isinstance(p, TextPart) for m in self.messages for p in m.parts)

@@ -138,6 +138,7 @@ class Pool:
         while True:
             state = self._pick(tried)
             tried.add(id(state))
+            request.replica = state.backend.name
             started = False
             try:
                 async for event in state.backend.stream(request):

@@ -3,7 +3,10 @@ resource (HTTP clients, engines, metric pollers) opens in the lifespan."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import socket
+import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -18,16 +21,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vlgate import __version__
+from vlgate.audit.api import traces_router
+from vlgate.audit.store import AuditStore
+from vlgate.audit.writer import AuditWriter
 from vlgate.backends.base import Backend
 from vlgate.backends.pool import Pool
 from vlgate.backends.registry import build_replicas
 from vlgate.config import Settings
-from vlgate.errors import AuthenticationFailed, InvalidRequest, VlgateError
+from vlgate.errors import AuthenticationFailed, VlgateError
 from vlgate.media.loader import MediaLoader
 from vlgate.modes import Mode
 from vlgate.protocol import ChatCompletionRequest
 from vlgate.routing.breaker import BreakerState
 from vlgate.routing.router import Router
+from vlgate.server.audit_tap import AuditTap
 from vlgate.server.chat import ChatService, request_id_from
 from vlgate.server.metrics import GatewayMetrics
 
@@ -52,7 +59,12 @@ def error_response(exc: VlgateError, request_id: str | None = None) -> Response:
 class Gateway:
     """The live state of one gateway process, built in the lifespan."""
 
-    def __init__(self, settings: Settings, backends: Mapping[Mode, Sequence[Backend]]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        backends: Mapping[Mode, Sequence[Backend]],
+        audit_store: AuditStore | None = None,
+    ) -> None:
         self.settings = settings
         self.metrics = GatewayMetrics()
         self.pools: dict[Mode, Pool] = {}
@@ -70,12 +82,23 @@ class Gateway:
                 "no backend configured: give --instruct-url/--thinking-url, --demo, or a config file"
             )
         self.router = Router(settings.routing, self.pools)
+        self.audit_store = audit_store
+        self.audit_writer: AuditWriter | None = None
+        audit: AuditTap | None = None
+        if audit_store is not None:
+            self.audit_writer = AuditWriter(
+                audit_store,
+                settings.audit,
+                instance_id=instance_id(settings),
+                registry=self.metrics.registry,
+            )
+            audit = AuditTap(self.audit_writer, settings.audit.postures.resolve)
         self.http = httpx.AsyncClient(follow_redirects=False)
         self.loader = MediaLoader(settings.media, self.http)
         self.accepting = True
         self.served: dict[str, Mode] = {n: Mode(m) for n, m in settings.models.items()}
         self.service = ChatService(
-            settings, self.router, self.pools, self.loader, self.metrics, self.served
+            settings, self.router, self.pools, self.loader, self.metrics, self.served, audit
         )
 
     def _count_retry(self, mode: Mode) -> Callable[[str, Exception], None]:
@@ -83,6 +106,15 @@ class Gateway:
         return lambda name, exc: counter.inc()
 
     async def start(self) -> None:
+        if self.audit_store is not None and self.audit_writer is not None:
+            await asyncio.to_thread(self.audit_store.migrate)
+            report = await asyncio.to_thread(self.audit_writer.start)
+            if report.replayed or report.interrupted:
+                log.warning(
+                    "audit recovery: %d journal entries replayed, %d records marked interrupted",
+                    report.replayed,
+                    report.interrupted,
+                )
         for pool in self.pools.values():
             await pool.start()
         for mode, pool in self.pools.items():
@@ -94,6 +126,21 @@ class Gateway:
         for pool in self.pools.values():
             await pool.aclose()
         await self.http.aclose()
+        if self.audit_writer is not None:
+            await self.audit_writer.aclose(self.settings.server.graceful_timeout_s)
+        if self.audit_store is not None:
+            self.audit_store.close()
+
+    def admin(self, request: Request) -> None:
+        """Reading traces: admin keys when configured, else any API key, else open."""
+        allowed = self.settings.server.admin_keys or list(self.settings.server.api_keys)
+        if not allowed:
+            return
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or token.strip() not in allowed:
+            raise AuthenticationFailed(
+                "reading traces needs an admin API key", code="invalid_api_key"
+            )
 
     def tenant_of(self, request: Request) -> str:
         keys = self.settings.server.api_keys
@@ -109,15 +156,30 @@ class Gateway:
         return tenant
 
 
+def instance_id(settings: Settings) -> str:
+    """Stable across restarts of the same deployment slot, so a restarted process
+    recovers its own audit journal and marks its own open records interrupted."""
+    return settings.server.instance_id or f"{socket.gethostname()}-{settings.server.port}"
+
+
 def create_app(settings: Settings, *, backends: BackendFactory | None = None) -> FastAPI:
     """The gateway app. ``backends`` replaces building them from settings (tests,
     the embedded engine)."""
     state: dict[str, Gateway] = {}
+    # The store object is lazy (no connection until the lifespan migrates it); it is
+    # made here because the trace-reading routes are mounted at construction.
+    store = (
+        AuditStore.from_dsn(
+            settings.audit.dsn, fsync=settings.audit.fsync, pool_size=settings.audit.pool_size
+        )
+        if settings.audit.enabled
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         built = (backends or build_replicas)(settings)
-        gw = Gateway(settings, built)
+        gw = Gateway(settings, built, store)
         await gw.start()
         state["gw"] = gw
         app.state.gateway = gw
@@ -134,6 +196,9 @@ def create_app(settings: Settings, *, backends: BackendFactory | None = None) ->
         docs_url="/docs",
         redoc_url=None,
     )
+
+    if store is not None:
+        app.include_router(traces_router(store, auth=lambda request: state["gw"].admin(request)))
 
     @app.exception_handler(VlgateError)
     async def _vlgate_error(request: Request, exc: VlgateError) -> Response:
@@ -165,13 +230,27 @@ def create_app(settings: Settings, *, backends: BackendFactory | None = None) ->
     async def chat_completions(request: Request) -> Response:
         gw = state["gw"]
         request_id = request_id_from(request.headers)
+        received = time.time()
         try:
             tenant = gw.tenant_of(request)
+        except VlgateError as exc:
+            return error_response(exc, request_id)
+        try:
             turn = await gw.service.prepare(request, tenant, request_id)
+        except VlgateError as exc:
+            gw.metrics.bad_requests.labels(exc.code or exc.error_type).inc()
+            if gw.service.audit is not None:
+                gw.service.audit.reject(request_id, tenant, exc, received)
+            return error_response(exc, request_id)
+        try:
+            if gw.service.audit is not None:
+                gw.service.audit.open(turn)  # fail-closed: a 503 before any work
+        except VlgateError as exc:
+            return error_response(exc, request_id)
+        try:
             first, rest = await gw.service.start(turn)
         except VlgateError as exc:
-            if isinstance(exc, InvalidRequest):
-                gw.metrics.bad_requests.labels(exc.code or exc.error_type).inc()
+            gw.service.fail(turn, exc)
             return error_response(exc, request_id)
         if turn.req.stream:
             return gw.service.respond_sse(turn, first, rest)

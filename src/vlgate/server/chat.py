@@ -19,6 +19,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+from vlgate.audit.postures import may_return_trace
 from vlgate.backends.pool import Pool
 from vlgate.config import Settings
 from vlgate.cost import cost_breakdown
@@ -29,6 +30,7 @@ from vlgate.protocol import ChatCompletionRequest, ChunkEncoder, completion, par
 from vlgate.reasoning import Answer, Reasoning, Reclassified
 from vlgate.routing.policy import RouteDecision, RouteInput
 from vlgate.routing.router import Router
+from vlgate.server.audit_tap import AuditTap
 from vlgate.server.exchange import ClientEvent, Outcome, client_events, is_truncated
 from vlgate.server.intake import Intake, build_intake, check_context
 from vlgate.server.metrics import GatewayMetrics
@@ -68,8 +70,15 @@ class Turn:
     warnings: list[str]
     show_reasoning: bool
     outcome: Outcome
+    received_epoch: float = 0.0
     model: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    generation: GenerationRequest | None = None
+    guard_verdicts: list[dict[str, Any]] = field(default_factory=list)
+    audit_progress_at: float = 0.0
+
+    @property
+    def replica(self) -> str | None:
+        return self.generation.replica if self.generation is not None else None
 
     @property
     def mode(self) -> Mode:
@@ -119,6 +128,7 @@ class ChatService:
         loader: MediaLoader,
         metrics: GatewayMetrics,
         served_models: Mapping[str, Mode],
+        audit: AuditTap | None = None,
     ) -> None:
         self.settings = settings
         self.router = router
@@ -126,12 +136,15 @@ class ChatService:
         self.loader = loader
         self.metrics = metrics
         self.served_models = served_models
+        self.audit = audit
+        self._postures = settings.audit.postures
         self.context_window = 262_144
 
     # -- setup -----------------------------------------------------------------
 
     async def prepare(self, request: Request, tenant: str, request_id: str) -> Turn:
         received = time.perf_counter()
+        received_epoch = time.time()
         body = await request.body()
         if len(body) > self.settings.server.max_body_bytes:
             raise InvalidRequest(
@@ -156,11 +169,10 @@ class ChatService:
         if decision.mode not in self.pools:
             decision = self._only_available(decision)
         sampling, warnings = self._sampling(req, decision.mode, intake)
-        policy = self.settings.reasoning.return_policy
         wants = options.include_reasoning
         if wants is None:
             wants = self.settings.reasoning.default_include
-        show = policy == "always" or (policy == "on_request" and wants)
+        show = may_return_trace(self._postures.resolve(tenant, options.task), wants)
         return Turn(
             request_id=request_id,
             tenant=tenant,
@@ -173,6 +185,7 @@ class ChatService:
             warnings=warnings,
             show_reasoning=show,
             outcome=Outcome(started=received),
+            received_epoch=received_epoch,
         )
 
     def _only_available(self, decision: RouteDecision) -> RouteDecision:
@@ -221,7 +234,8 @@ class ChatService:
         """Call the backend and wait for its first event. A failure before that may
         still fall back from Thinking to Instruct; after it, nothing is retried."""
         mode = turn.mode
-        stream = self.pools[mode].stream(self._generation(turn))
+        turn.generation = self._generation(turn)
+        stream = self.pools[mode].stream(turn.generation)
         try:
             first = await anext(stream)
         except UpstreamError as exc:
@@ -314,7 +328,14 @@ class ChatService:
                 self.metrics.tokens.labels(mode, kind).inc(n)
             self.metrics.cost.labels(turn.tenant, mode, turn.options.task or "").inc(cost.total_usd)
         info["reasoning_truncated"] = is_truncated(o, turn.mode)
+        if self.audit is not None:
+            self.audit.complete(turn, info.get("cost_usd"))
         return info
+
+    def fail(self, turn: Turn, exc: VlgateError) -> None:
+        """A routed request failed before its response started."""
+        turn.outcome.status, turn.outcome.error = "failed", exc.message
+        self.finish(turn, stream=turn.req.stream)
 
     # -- responses -----------------------------------------------------------------
 
@@ -375,6 +396,7 @@ class ChatService:
         enc = ChunkEncoder(request_id=turn.request_id, created=turn.created, model=turn.model)
         include_usage = bool(turn.req.stream_options and turn.req.stream_options.include_usage)
         show = turn.show_reasoning
+        audit = self.audit
         try:
             yield enc.chunk({"role": "assistant", "content": ""}, vlgate=turn.vlgate_info())
             o.bytes_sent = True
@@ -383,6 +405,8 @@ class ChatService:
                 chunk = self._chunk(enc, event, show)
                 if chunk is not None:
                     yield chunk
+                if audit is not None:
+                    audit.progress(turn)
                 if isinstance(event, Finish):
                     o.status = "completed"
                     info = self.finish(turn, stream=True)

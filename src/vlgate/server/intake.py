@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 
 from vlgate.errors import ContextTooLong, InvalidRequest
 from vlgate.media.loader import MediaLoader
@@ -23,7 +24,7 @@ from vlgate.protocol import (
     TextContent,
     VideoContent,
 )
-from vlgate.types import ChatMessage, ImagePart, MediaImage, Part, TextPart, VideoPart
+from vlgate.types import ChatMessage, ImagePart, Part, TextPart, VideoPart
 
 # Per-message overhead of the chat format: <|im_start|>role\n ... <|im_end|>\n
 _MESSAGE_OVERHEAD = 5
@@ -76,8 +77,8 @@ async def _pdf_parts(loader: MediaLoader, file: FileContent, param: str) -> list
     return parts
 
 
-async def _single(awaitable: Awaitable[MediaImage], wrap: type[ImagePart]) -> list[Part]:
-    return [wrap(await awaitable)]
+async def _image_parts(loader: MediaLoader, url: str, param: str) -> list[Part]:
+    return [ImagePart(await loader.image(url, param=param))]
 
 
 async def _video_parts(loader: MediaLoader, url: str, param: str) -> list[Part]:
@@ -88,14 +89,18 @@ def _role(message: Message) -> str:
     return "system" if message.role == "developer" else message.role
 
 
+_Load = Callable[[], Awaitable[list[Part]]]
+
+
 async def build_intake(req: ChatCompletionRequest, loader: MediaLoader) -> Intake:
-    # First pass: text now, media as tasks to run together.
-    slots: list[list[Part | Awaitable[list[Part]]]] = []
+    # First pass: text now, media as loaders to run together (called only once the
+    # whole request is checked, so a rejection leaves no coroutine un-awaited).
+    slots: list[list[Part | _Load]] = []
     n_images = n_videos = 0
     text_chars = 0
     for i, message in enumerate(req.messages):
         content = message.content
-        parts: list[Part | Awaitable[list[Part]]] = []
+        parts: list[Part | _Load] = []
         if isinstance(content, str):
             parts.append(TextPart(content))
             text_chars += len(content)
@@ -108,14 +113,13 @@ async def build_intake(req: ChatCompletionRequest, loader: MediaLoader) -> Intak
                 elif isinstance(part, ImageContent):
                     n_images += 1
                     url_param = f"{param}.image_url.url"
-                    parts.append(
-                        _single(loader.image(part.image_url.url, param=url_param), ImagePart)
-                    )
+                    parts.append(partial(_image_parts, loader, part.image_url.url, url_param))
                 elif isinstance(part, VideoContent):
                     n_videos += 1
-                    parts.append(_video_parts(loader, part.video_url.url, f"{param}.video_url.url"))
+                    video_param = f"{param}.video_url.url"
+                    parts.append(partial(_video_parts, loader, part.video_url.url, video_param))
                 elif isinstance(part, FileContent):
-                    parts.append(_pdf_parts(loader, part, param))
+                    parts.append(partial(_pdf_parts, loader, part, param))
         if message.role != "assistant" and not parts and message.role != "tool":
             raise InvalidRequest(f"messages[{i}] has no content", param=f"messages[{i}].content")
         slots.append(parts)
@@ -124,7 +128,7 @@ async def build_intake(req: ChatCompletionRequest, loader: MediaLoader) -> Intak
     pending = [
         p for parts in slots for p in parts if not isinstance(p, TextPart | ImagePart | VideoPart)
     ]
-    loaded = iter(await asyncio.gather(*pending)) if pending else iter(())
+    loaded = iter(await asyncio.gather(*(load() for load in pending))) if pending else iter(())
 
     messages: list[ChatMessage] = []
     visual = 0
