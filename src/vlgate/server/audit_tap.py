@@ -9,6 +9,7 @@ runs (a crash keeps what was sent), ``complete`` when the response ends, and
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from vlgate.audit.postures import PrivacyPosture
@@ -42,12 +43,16 @@ def _media(turn: Turn) -> list[tuple[str, MediaImage]]:
 
 
 class AuditTap:
-    def __init__(self, writer: AuditWriter, postures_resolve: object) -> None:
+    def __init__(
+        self,
+        writer: AuditWriter,
+        resolve: Callable[[str | None, str | None], PrivacyPosture],
+    ) -> None:
         self.writer = writer
-        self._resolve = postures_resolve  # PostureTable.resolve
+        self._resolve = resolve  # PostureTable.resolve
 
     def posture(self, tenant: str | None, task: str | None) -> PrivacyPosture:
-        return self._resolve(tenant, task)  # type: ignore[operator,no-any-return]
+        return self._resolve(tenant, task)
 
     def _record(self, turn: Turn) -> AuditRecord:
         o = turn.outcome
