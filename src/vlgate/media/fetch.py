@@ -70,7 +70,7 @@ class Fetcher:
                 param=param,
                 code="fetch_timeout",
             ) from None
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise InvalidRequest(
                 f"could not fetch the {what}: {type(exc).__name__}: {exc}",
                 param=param,
