@@ -107,8 +107,12 @@ class RowSampler:
     def choose(self, logits: Any) -> int:
         import torch
 
-        processed = self.process(logits)
-        if self.cfg.greedy:
+        cfg = self.cfg
+        plain = (
+            not (cfg.presence_penalty or cfg.frequency_penalty) and cfg.repetition_penalty == 1.0
+        )
+        processed = logits if cfg.greedy and plain else self.process(logits)
+        if cfg.greedy:
             token = int(processed.argmax())
         else:
             probs = processed.softmax(-1)
