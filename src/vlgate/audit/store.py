@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -129,16 +130,32 @@ _INSERT: dict[str, Callable[[sa.Table], Any]] = {
 
 def create_engine(dsn: str, *, fsync: bool = False, pool_size: int = 5) -> sa.Engine:
     url = sa.make_url(dsn)
-    kw: dict[str, Any] = {"pool_pre_ping": True}
+    kw: dict[str, Any] = {
+        "json_serializer": lambda obj: orjson.dumps(obj).decode(),
+        "json_deserializer": orjson.loads,
+    }
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     if url.get_backend_name() == "postgresql":
-        kw.update(pool_size=pool_size, max_overflow=pool_size)
+        kw.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
     engine = sa.create_engine(url, **kw)
     if engine.dialect.name not in _SETUP:
         raise InvalidRequest(f"unsupported audit store {engine.dialect.name!r}", param="dsn")
     _SETUP[engine.dialect.name](engine, fsync)
     return engine
+
+
+def _upsert_statement(stmt: Any) -> Any:
+    """INSERT … ON CONFLICT (request_id) DO UPDATE … WHERE the stored version is
+    older; images are kept when the newer entry carries none. Built once: the
+    construct is costly (about 1 ms) and the compiled form is cached by SQLAlchemy."""
+    updates = {c.name: stmt.excluded[c.name] for c in _T.c if c.name != "request_id"}
+    updates["images"] = sa.func.coalesce(stmt.excluded.images, _T.c.images)
+    return stmt.on_conflict_do_update(
+        index_elements=[_T.c.request_id],
+        set_=updates,
+        where=_T.c.version < stmt.excluded.version,
+    )
 
 
 # --- the store -----------------------------------------------------------------
@@ -147,7 +164,8 @@ def create_engine(dsn: str, *, fsync: bool = False, pool_size: int = 5) -> sa.En
 class AuditStore:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
-        self._insert = _INSERT[engine.dialect.name]
+        self._upsert = _upsert_statement(_INSERT[engine.dialect.name](_T))
+        self._columns = [c.name for c in _T.c]
         summary = [c for c in _T.c if c.name not in schema.SUMMARY_EXCLUDE]
         self._summary_cols = summary
 
@@ -189,18 +207,10 @@ class AuditStore:
                 latest[row["request_id"]] = row
         if not latest:
             return 0
-        stmt = self._insert(_T)
-        updates = {c.name: stmt.excluded[c.name] for c in _T.c if c.name != "request_id"}
-        updates["images"] = sa.func.coalesce(stmt.excluded.images, _T.c.images)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[_T.c.request_id],
-            set_=updates,
-            where=_T.c.version < stmt.excluded.version,
-        )
-        cols = [c.name for c in _T.c]
+        cols = self._columns
         params = [{c: r.get(c) for c in cols} for r in latest.values()]
         with self._writing() as conn:
-            conn.execute(stmt, params)
+            conn.execute(self._upsert, params)
         return len(params)
 
     def upsert_batch(self, records: Sequence[AuditRecord]) -> int:
