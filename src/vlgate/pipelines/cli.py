@@ -33,6 +33,7 @@ Label = Annotated[str | None, typer.Option(help="label kept in the audit record"
 Sources = Annotated[list[Path], typer.Argument(help="image files or folders of images")]
 Out = Annotated[Path | None, typer.Option(help="write rows here (.jsonl or .csv)")]
 Concurrency = Annotated[int, typer.Option(help="requests in flight")]
+Pdf = Annotated[Path, typer.Argument(help="the PDF", exists=True, dir_okay=False)]
 
 
 def _gateway(url: str, api_key: str, traces: Path | None, label: str | None = None) -> Gateway:
@@ -118,7 +119,6 @@ def _doc_app() -> typer.Typer:
     from vlgate.pipelines import documents as d
 
     app = typer.Typer(no_args_is_help=True, help="PDF question answering, review, extraction.")
-    Pdf = Annotated[Path, typer.Argument(help="the PDF", exists=True, dir_okay=False)]
 
     def done(res: Any) -> None:
         _emit(res.to_dict())
