@@ -7,6 +7,7 @@ unset), the journal next to it, fail closed when the store cannot keep up.
 from __future__ import annotations
 
 import os
+import socket
 from enum import StrEnum
 from pathlib import Path
 
@@ -29,6 +30,13 @@ def data_dir() -> Path:
     return base / "vlgate"
 
 
+def default_instance_id() -> str:
+    """This gateway process's stable name: ``VLGATE_INSTANCE_ID`` or the host name.
+    It names the journal folder and scopes crash recovery, so it must survive a
+    restart and differ between processes sharing a journal_dir or a database."""
+    return os.environ.get("VLGATE_INSTANCE_ID") or socket.gethostname()
+
+
 def default_dsn() -> str:
     return f"sqlite:///{data_dir() / 'audit.db'}"
 
@@ -43,6 +51,9 @@ class AuditSettings(BaseModel):
     enabled: bool = True
     dsn: str = Field(default_factory=default_dsn)
     journal_dir: Path = Field(default_factory=default_journal_dir)
+    instance_id: str = Field(
+        default_factory=default_instance_id, pattern=r"^[A-Za-z0-9._-]{1,100}$"
+    )
     policy: OverloadPolicy = OverloadPolicy.FAIL_CLOSED
     queue_size: int = Field(default=10_000, ge=1)
     batch_size: int = Field(default=256, ge=1)

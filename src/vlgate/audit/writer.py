@@ -77,18 +77,18 @@ class AuditWriter:
         sink: RecordSink,
         settings: AuditSettings,
         *,
-        instance_id: str,
+        instance_id: str | None = None,
         registry: CollectorRegistry | None = None,
         redactor: Redactor | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.instance_id = instance_id
+        self.instance_id = instance_id or settings.instance_id
         self._sink = sink
         self._s = settings
         self._redactor = redactor or SimpleRedactor()
         self._clock = clock
         self._journal = Journal(
-            settings.journal_dir / instance_id,
+            settings.journal_dir / self.instance_id,
             segment_bytes=settings.segment_bytes,
             fsync=settings.fsync,
         )
