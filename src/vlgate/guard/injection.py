@@ -31,6 +31,7 @@ FAMILIES: dict[str, tuple[float, tuple[str, ...]]] = {
             rf"\b(?:ignore|disregard|forget|skip|override|bypass|neglect|drop|abandon|discard|overrule)\b"
             rf"(?:\s+\w+){{0,3}}?\s+{_PRIOR}\b(?:\s+\w+){{0,2}}?\s+{_INSTR}\b",
             r"\b(?:ignore|disregard|forget)\s+(?:everything|all(?: of)? (?:that|this|the above))\b",
+            r"\bignore\s+(?:the\s+)?(?:user|human|customer)(?:'s)?\s+(?:question|request|query|message|prompt)",
             r"\bdo\s+not\s+(?:follow|obey|comply with)\s+(?:the|your|any)\s+(?:\w+\s+)?" + _INSTR,
             r"\b(?:ignorier\w*|vergiss|missachte)\b.{0,40}\b(?:anweisung\w*|instruktion\w*|regeln|vorgaben)",
             r"\b(?:ignore[zr]?|oublie[zr]?)\b.{0,40}\b(?:instructions?|consignes|règles)\b",
@@ -57,7 +58,8 @@ FAMILIES: dict[str, tuple[float, tuple[str, ...]]] = {
             r"\b(?:act|behave|respond)\s+as\s+(?:if\s+you\s+(?:were|are)\s+)?(?:an?\s+)?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|rogue|different)\b",
             r"\bpretend\s+(?:to\s+be|you\s+are|that\s+you)\b",
             r"\b(?:roleplay|role-play)\s+as\b",
-            r"\b(?:developer|god|dan|jailbreak|sudo|admin|debug)\s+mode\b",
+            r"\b(?:enable|enabled|activate|activated|enter|switch\s+to|with)\s+(?:the\s+)?(?:developer|god|dan|jailbreak|sudo|admin|debug)\s+mode\b",
+            r"\b(?:developer|god|dan|jailbreak|sudo)\s+mode\s+(?:enabled|activated|on)\b",
             r"\bdo\s+anything\s+now\b",
             r"\bwithout\s+(?:any\s+)?(?:restrictions|filters|limitations|censorship|safety)\b",
             r"\b(?:du\s+bist\s+(?:jetzt|nun)|tu\s+es\s+maintenant|ahora\s+eres|ora\s+sei|je\s+bent\s+nu|agora\s+você\s+é)\b",
@@ -76,7 +78,7 @@ FAMILIES: dict[str, tuple[float, tuple[str, ...]]] = {
     "exfiltration": (
         0.8,
         (
-            r"\b(?:send|post|upload|forward|transmit|exfiltrate|email|e-mail|mail|leak|submit|report)\b.{0,80}?\b(?:to|at|into)\s+(?:https?://|www\.|[\w.+-]+@[\w-]+\.)",
+            r"\b(?:send|post|upload|forward|transmit|exfiltrate|email|e-mail|mail|leak|submit|report|stuur|envoye[zr]|envía|invia|schick)\b.{0,40}?\b(?:conversation|history|data|passwords?|credentials|keys?|secrets?|the\s+above|everything|chat|prompt|information|details|messages?|wachtwoorden|données|datos|dati|gegevens|daten)\b.{0,40}?\b(?:to|at|into|naar|à|a|an)\s+(?:https?://|www\.|[\w.+-]+@[\w-]+\.)",
             r"!\[[^\]]*\]\(\s*https?://[^)\s]*[?&][^)\s]*=",
             r"\b(?:append|add|include|encode|embed)\b.{0,60}\b(?:to|in|into)\s+(?:the\s+|this\s+|a\s+)?(?:url|link|image\s+url|query\s+string)\b",
             r"\b(?:api[\s_-]?keys?|passwords?|credentials|access\s+tokens?|secrets?|session\s+cookies?|chat\s+history|conversation\s+history|private\s+keys?)\b.{0,40}\b(?:send|reveal|give|share|include|post|output|print|list)\b",
@@ -99,6 +101,7 @@ FAMILIES: dict[str, tuple[float, tuple[str, ...]]] = {
         0.7,
         (
             r"\b(?:do\s+not|don't|never)\s+(?:tell|inform|mention|reveal|show|disclose|let)\b.{0,30}\b(?:the\s+)?(?:user|human|customer|reader|operator)\b",
+            r"\b(?:do\s+not|don't|never|not)\s+(?:mention|disclose|reveal)\s+(?:this|these|the\s+above)\b",
             r"\bwithout\s+(?:telling|informing|notifying|alerting)\s+(?:the\s+)?(?:user|human|customer|reader)\b",
             r"\b(?:secretly|silently|covertly)\s+(?:\w+\s+){0,2}(?:send|add|include|change|insert|approve|mark)\b",
         ),
@@ -107,7 +110,7 @@ FAMILIES: dict[str, tuple[float, tuple[str, ...]]] = {
         0.45,
         (
             r"\b(?:this\s+is|message\s+from|note\s+from|instruction\s+from)\s+(?:the\s+|your\s+)?(?:system|administrator|admin|developer|developers|operator|openai|anthropic|qwen|alibaba|security\s+team|it\s+department)\b",
-            r"\b(?:important|attention|urgent|note|notice|warning)\s*(?:to|for)\s+(?:the\s+)?(?:ai|assistant|model|llm|chatbot|language\s+model|agent|bot)\b",
+            r"\b(?:important|attention|urgent|note|notice|warning)\s*(?:to|for)?\s+(?:the\s+)?(?:ai|assistant|model|llm|chatbot|language\s+model|agent|bot)\b",
             r"\b(?:ai|assistant|model|llm|chatbot|agent)\s*[:,]\s*(?:you\s+must|please|ignore|disregard|stop)\b",
             r"\b(?:as\s+an?\s+)?(?:ai|assistant|language\s+model|llm)\s+(?:reading|processing|analy[sz]ing)\s+this\b",
         ),
@@ -147,6 +150,7 @@ class InjectionScore:
 def normalise(text: str) -> str:
     """NFKC, invisible characters removed, runs of whitespace (and s p a c e d letters) joined."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = re.sub(r"\bA[l1|]\b", "AI", text)  # OCR reads "AI" as "Al"
     text = re.sub(
         r"(?<!\w)((?:\w[ .]){4,}\w)(?!\w)", lambda m: re.sub(r"[ .]", "", m.group(1)), text
     )

@@ -71,7 +71,7 @@ class TesseractOcr:
 
     def extract(self, image: Image.Image) -> str:
         import pytesseract
-        from PIL import ImageOps
+        from PIL import ImageChops, ImageFilter, ImageOps
 
         if not self.available():
             raise OcrUnavailable("tesseract is not installed")
@@ -79,8 +79,10 @@ class TesseractOcr:
         if max(gray.size) < self.upscale_below:
             gray = gray.resize((gray.width * 2, gray.height * 2))
         texts = [self._run(pytesseract, gray, "--psm 3")]
-        if len(texts[0].strip()) < 12:
-            texts.append(self._run(pytesseract, gray, "--psm 11"))
+        if len(texts[0].strip()) < 12:  # low contrast on an uneven background: flatten it
+            flat = ImageChops.difference(gray, gray.filter(ImageFilter.GaussianBlur(12)))
+            flat = ImageOps.invert(ImageOps.autocontrast(flat, cutoff=1))
+            texts.append(self._run(pytesseract, flat, "--psm 3"))
         return "\n".join(t for t in texts if t.strip())
 
     def _run(self, pytesseract: Any, image: Image.Image, config: str) -> str:

@@ -25,6 +25,7 @@ from vlgate.guard.recognizers import build_recognizers
 from vlgate.guard.recognizers.phone import PhoneRecognizer
 from vlgate.guard.redactor import PiiEngine, PiiRedactor, StreamingRedactor
 from vlgate.guard.screen import InputScreen
+from vlgate.guard.spans import Span
 
 CHANNELS: tuple[Channel, ...] = ("answer", "trace")
 
@@ -101,6 +102,11 @@ class OutputGuard:
     def close(self) -> dict[Channel, GuardOutput]:
         """Flush both channels (trace first); what each still held back."""
         return {c: self.flush(c) for c in ("trace", "answer")}
+
+    def findings(self, channel: Channel) -> list[Span]:
+        """Entities found so far on ``channel`` (offsets in its raw text; for evaluation)."""
+        redactor = self._redactors[channel]
+        return list(redactor.findings) if redactor else []
 
     def audit_redactor(self) -> PiiRedactor | None:
         """The redactor for what the audit trail stores (``None``: store as is)."""

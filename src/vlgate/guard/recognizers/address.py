@@ -23,7 +23,7 @@ _FR_TYPES = (
 )
 _LATIN_TYPES = (
     r"Calle|C/|Avenida|Avda\.|Av\.|Plaza|Pza\.|Paseo|Camino|Carrer|Ronda|Via|Viale|Piazza|Corso"
-    r"|Vicolo|Largo|Rua|Travessa|Praça|Alameda|Estrada"
+    r"|Vicolo|Largo|Strada|Borgo|Contrada|Piazzale|Lungomare|Rua|Travessa|Praça|Alameda|Estrada"
 )
 _PARTICLE = r"(?:de|del|de la|des|du|la|le|l'|d'|dos|das|do|da|di|dei|della|delle|van|von|der)"
 
@@ -58,4 +58,4 @@ class AddressRecognizer:
                 tail = _TAIL.match(text, end)
                 if tail:
                     end = tail.end()
-                yield Span(m.start(), end, "address", 0.7, text[m.start() : end])
+                yield Span(m.start(), end, "address", 0.85, text[m.start() : end])

@@ -28,7 +28,8 @@ class EmailRecognizer:
             yield Span(m.start(), m.start() + len(value), "email", 0.95, value)
 
 
-_CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])")
+_CARD = re.compile(r"(?<![\w+-])(?:\d[ -]?){12,18}\d(?![\w-])")
+_IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2}[ -]?$")
 _CARD_PREFIX = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|3[0689]|6[0245]|35|62)")
 
 
@@ -40,6 +41,8 @@ class CardRecognizer:
     def find(self, text: str) -> Iterator[Span]:
         for m in _CARD.finditer(text):
             digits = re.sub(r"[ -]", "", m.group())
+            if _IBAN_HEAD.search(text, max(0, m.start() - 5), m.start()):
+                continue  # the tail of an IBAN (maybe one with a bad check digit)
             if 13 <= len(digits) <= 19 and _CARD_PREFIX.match(digits) and luhn.is_valid(digits):
                 yield Span(m.start(), m.end(), "card", 0.99, m.group())
 

@@ -49,9 +49,15 @@ _LABEL = re.compile(
     r"|signed|signature|dear|attn|contact|guest|passenger|driver|tenant|nom|pr[ée]nom|nombre"
     r"|apellidos?|titular|nome|cognome|intestatario|naam|voornaam|achternaam|vorname|nachname"
     r"|kunde|kundin|inhaber|unterschrift|imi[eę]|nazwisko|cliente|firmado|signé|sincerely"
-    r"|regards|from|to|by|with|cc)\b\s*[:/\-]?\s*$"
+    r"|regards|from|to|by|with|cc|beneficiary|bill to|payee|recipient|sender|ordered by|account name"
+    r"|i'm|i am|this is|my name is|soy|me llamo|sono|mi chiamo|je suis|je m'appelle|c'est|ich bin"
+    r"|ich heiße|hier ist|ik ben|met|mijn naam is|eu sou|chamo-me)\b\s*[:/,\-]?\s*$"
 )
 _JOIN = re.compile(r"^(?: |-|\. ?)$")
+_COMPANY = re.compile(
+    r"(?i)^\s*,?\s*(?:&|and|und|et|y|e)?\s*(?:s\.?a\.?|s\.?l\.?|s\.?p\.?a\.?|s\.?r\.?l\.?|gmbh|ag|kg|ltd|llc|inc"
+    r"|plc|b\.?v\.?|n\.?v\.?|sarl|sas|co\.?|cie|sons|group|hermanos|figli)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +115,11 @@ class PersonRecognizer:
         words = [m.group().rstrip(".") for m in run]
         start = run[0].start()
         end = run[-1].end() - (1 if run[-1].group().endswith(".") and len(words[-1]) > 1 else 0)
+        if _COMPANY.match(text, run[-1].start() if len(words[-1]) == 1 else run[-1].end()):
+            return
+        if len(words) > 1 and len(words[-1]) == 1:
+            words, run = words[:-1], run[:-1]
+            end = run[-1].end() - (1 if run[-1].group().endswith(".") and len(words[-1]) > 1 else 0)
         before = text[max(0, start - 40) : start]
         cued = bool(_TITLE.search(before) or _LABEL.search(before))
         lower = [w.lower() for w in words]

@@ -15,6 +15,7 @@ DEFAULT_REGIONS: tuple[str, ...] = (
     "BR", "IN",
 )  # fmt: skip
 _DIGIT_RUN = re.compile(r"\d")
+_AMOUNT = re.compile(r"^\d{1,3}(?:[.,' ]\d{3})*[.,]\d{2}$|^\d+[.,]\d{2}$")
 
 
 class PhoneRecognizer:
@@ -39,7 +40,11 @@ class PhoneRecognizer:
                     continue
                 if any(match.start < e and match.end > s for s, e in seen):
                     continue
-                if not phonenumbers.is_valid_number(match.number):
+                if not phonenumbers.is_valid_number(match.number) or _AMOUNT.match(
+                    match.raw_string
+                ):
+                    continue
+                if len(_DIGIT_RUN.findall(match.raw_string)) < 8:
                     continue
                 seen.append((match.start, match.end))
                 yield Span(match.start, match.end, "phone", 0.85, match.raw_string)
