@@ -99,7 +99,7 @@ class PostgresStore:
         params = {"tenant": tenant, "periods": keys}
         async with self._engine.begin() as conn:
             await conn.execute(_ENSURE, params)
-            rows = (await conn.execute(_LOCK, params)).tuples().all()
+            rows = (await conn.execute(_LOCK, params)).all()
             current = {str(k): int(v) for k, v in rows}
             for i, p in enumerate(periods):
                 if current.get(p.key, 0) + amount > p.limit_nanos:
@@ -116,9 +116,8 @@ class PostgresStore:
     async def spent(self, tenant: str, periods: Sequence[str]) -> dict[str, int]:
         await self._schema()
         async with self._engine.connect() as conn:
-            rows = (
-                await conn.execute(_SPENT, {"tenant": tenant, "periods": list(periods)})
-            ).tuples()
+            params = {"tenant": tenant, "periods": list(periods)}
+            rows = (await conn.execute(_SPENT, params)).all()
             got = {str(k): int(v) for k, v in rows}
         return {p: got.get(p, 0) for p in periods}
 

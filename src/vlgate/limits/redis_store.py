@@ -52,15 +52,25 @@ return 0
 
 
 class RedisStore:
-    def __init__(self, client: aioredis.Redis, key_prefix: str = "vlgate") -> None:
+    def __init__(
+        self, client: aioredis.Redis, key_prefix: str = "vlgate", *, owns_pool: bool = False
+    ) -> None:
         self._r = client
         self._prefix = key_prefix
+        self._owns_pool = owns_pool
         self._gcra: Any = client.register_script(_GCRA)
         self._reserve: Any = client.register_script(_RESERVE)
 
     @classmethod
-    def from_url(cls, url: str, key_prefix: str = "vlgate") -> RedisStore:
-        return cls(aioredis.Redis.from_url(url), key_prefix)
+    def from_url(
+        cls, url: str, key_prefix: str = "vlgate", max_connections: int = 32
+    ) -> RedisStore:
+        """A blocking pool: a burst of requests waits (up to 5 s) for a connection
+        instead of failing with "Too many connections"."""
+        pool = aioredis.BlockingConnectionPool.from_url(
+            url, max_connections=max_connections, timeout=5
+        )
+        return cls(aioredis.Redis(connection_pool=pool), key_prefix, owns_pool=True)
 
     def _key(self, tenant: str, period: str) -> str:
         return f"{self._prefix}:spend:{{{tenant}}}:{period}"
@@ -86,4 +96,4 @@ class RedisStore:
         return {p: int(v or 0) for p, v in zip(periods, values, strict=True)}
 
     async def aclose(self) -> None:
-        await self._r.aclose()
+        await self._r.aclose(close_connection_pool=self._owns_pool)
