@@ -34,12 +34,17 @@ __all__ = [
     "Architecture",
     "Assumptions",
     "Breakdown",
+    "GiB",
     "Layout",
+    "MiB",
     "Plan",
     "WeightFormat",
     "image_tokens",
+    "lm_activation_bytes",
     "parse_bytes",
     "plan",
+    "q4_k_m_linear_bytes",
+    "vision_bytes",
 ]
 
 GiB = 1024**3

@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from vlgate.capacity import PRECISIONS, GiB, Layout, Plan, parse_bytes, plan
+from vlgate.capacity import PRECISIONS, QWEN3_VL_4B, GiB, Layout, Plan, parse_bytes, plan
 from vlgate.errors import InvalidRequest
 
-__all__ = ["CARDS_GIB", "build_app", "card_table", "register", "render_plan"]
+__all__ = ["CARDS_GIB", "build_app", "card_table", "register", "render_plan", "weights_table"]
 
 CARDS_GIB = (12, 16, 24, 32, 80, 141)
 
@@ -53,6 +53,29 @@ def render_plan(p: Plan) -> str:
         f"asked for: {'both co-resident' if p.both_resident else 'one resident (hot-swap)'}"
         f" -> {'fits' if p.fits else 'does not fit'}",
     ]
+    return "\n".join(lines)
+
+
+def weights_table() -> str:
+    """Parameters per tensor group and weight bytes per precision (the docs table)."""
+    a = QWEN3_VL_4B
+    lines = [
+        "| tensor group | parameters |",
+        "| --- | ---: |",
+        f"| decoder (36 layers + final norm) | {a.text_linear_params():,} |",
+        f"| embedding (tied with the LM head) | {a.embedding_params():,} |",
+        f"| vision tower (blocks, merger, deepstack mergers) | {a.vision_params():,} |",
+        f"| total | {a.total_params():,} |",
+        "",
+        "| precision | decoder B/param | embedding B/param | vision B/param | weights GB | weights GiB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, f in PRECISIONS.items():
+        b = f.weight_bytes(a)
+        lines.append(
+            f"| {name} | {f.linear(a):.4f} | {f.embedding:.4f} | {f.vision:.4f} | "
+            f"{b / 1e9:.2f} | {b / GiB:.2f} |"
+        )
     return "\n".join(lines)
 
 
@@ -106,7 +129,7 @@ def register(app: typer.Typer) -> None:
         """Weights, KV cache, visual tokens and headroom: does it fit, and what would."""
         try:
             if table:
-                typer.echo(card_table(context, images))
+                typer.echo(weights_table() + "\n\n" + card_table(context, images))
                 return
             p = plan(
                 parse_bytes(gpu_memory),
