@@ -25,7 +25,7 @@ one engine at a time; switching costs a reload (``swap_seconds``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 __all__ = [
     "KV_BYTES",
@@ -255,7 +255,6 @@ class Plan:
     co_resident: Layout
     swap_seconds: float
     both_resident: bool = False
-    notes: list[str] = field(default_factory=list)
 
     @property
     def chosen(self) -> Layout:
