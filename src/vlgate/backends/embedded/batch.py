@@ -24,6 +24,7 @@ from vlgate.errors import (
     UpstreamTimeout,
     VlgateError,
 )
+from vlgate.types import Finish
 
 END_THINK = "</think>"
 
@@ -130,7 +131,7 @@ def run_batch(
     jobs: list[Job],
     lm: LoadedModel,
     settings: EngineSettings,
-    on_step: Callable[[int], None] | None = None,
+    on_step: Callable[[int, list[Job]], None] | None = None,
 ) -> list[Job]:
     """Generate every job to completion (or cancellation); returns the jobs that ran."""
     import torch
@@ -162,6 +163,7 @@ def _decode(jobs: list[Job], lm: LoadedModel, on_step: Any, torch: Any) -> None:
     pad = int(lm.tokenizer.pad_token_id or 0)
     while True:
         step = torch.full((len(jobs), 1), pad, dtype=torch.long)
+        released: list[tuple[Job, list[Any]]] = []
         for row, job in enumerate(jobs):
             if job.done:
                 continue
@@ -172,9 +174,12 @@ def _decode(jobs: list[Job], lm: LoadedModel, on_step: Any, torch: Any) -> None:
                 continue
             token = job.sampler.choose(logits[row])
             step[row, 0] = token
-            _deliver(job, job.step(token))
-        if on_step is not None:
-            on_step(sum(1 for j in jobs if not j.done))
+            released.append((job, job.step(token)))
+        if on_step is not None:  # before delivery: a finished row is accounted already
+            finished = [j for j, evs in released if evs and isinstance(evs[-1], Finish)]
+            on_step(sum(1 for j in jobs if not j.done), finished)
+        for job, events in released:
+            _deliver(job, events)
         if all(j.done for j in jobs):
             return
         mask = torch.cat([mask, mask.new_ones((len(jobs), 1))], dim=1)

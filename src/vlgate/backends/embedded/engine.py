@@ -186,28 +186,30 @@ class Engine:
         except Exception as exc:
             for job in jobs:
                 job.sink(UpstreamUnavailable(f"cannot load {variant}: {exc!r}", retryable=False))
-            self._set_running(variant, 0)
+            self._on_step(variant, 0, [])
             return
-        ran = run_batch(jobs, lm, self.settings, lambda n: self._set_running(variant, n))
-        self._account(variant, ran, time.monotonic() - start)
+        run_batch(jobs, lm, self.settings, lambda n, done: self._on_step(variant, n, done))
+        self._on_step(variant, 0, [])
+        with self._cond:  # tokens spent on cancelled requests count as generated too
+            stats = self._stats[variant]
+            for job in jobs:
+                if job.cancelled and job.state is not None and job.prompt is not None:
+                    stats.prompt_tokens += len(job.prompt.input_ids)
+                    stats.generation_tokens += len(job.state.tokens)
 
-    def _set_running(self, variant: str, n: int) -> None:
-        with self._cond:
-            self._stats[variant].running = n
-
-    def _account(self, variant: str, jobs: list[Job], elapsed: float) -> None:
+    def _on_step(self, variant: str, running: int, finished: list[Job]) -> None:
+        """Called by the engine thread each step, before the step's events go out."""
         alpha = self.settings.service_time_alpha
+        now = time.monotonic()
         with self._cond:
             stats = self._stats[variant]
-            stats.running = 0
-            for job in jobs:
+            stats.running = running
+            for job in finished:
                 if job.state is None or job.prompt is None:
                     continue
                 stats.requests_finished += 1
                 stats.prompt_tokens += len(job.prompt.input_ids)
                 stats.generation_tokens += len(job.state.tokens)
-            if jobs:
+                took = now - (job.started_at or now)
                 prev = stats.service_time_s
-                stats.service_time_s = (
-                    elapsed if prev is None else alpha * elapsed + (1 - alpha) * prev
-                )
+                stats.service_time_s = took if prev is None else alpha * took + (1 - alpha) * prev
