@@ -1,0 +1,414 @@
+"""The gateway benchmark side by side with its peers, in one run on this machine.
+
+    python -m bench.suite            # full run, ~10 minutes; rewrites docs/benchmarks-suite.md
+    python -m bench.suite --quick    # < ~60 s, to check the machinery
+
+Paths compared, all in front of the same fake engine process
+(``bench/peers/engine_server.py``): the engine called directly, nginx
+``proxy_pass`` (the floor for a proxy), the LiteLLM proxy (one worker, offline),
+and vlgate with audit and guards off, audit on, audit and guards on. A variant
+whose switch is not in the request path yet is skipped with the reason printed.
+
+Phases, each with its own engine process and fresh peers: (1) the instant
+engine: one-client latency (with CPU per request from /proc), a 1 MB base64
+image payload, and open-loop fixed-rate steps for the max rate at p99 <= 50 ms;
+(2) an engine answering after 20 ms: one-client latency; (3) the streaming
+engine (20 ms to the first token, then 64 tokens at fixed intervals): streaming
+at 1 and 64 clients.
+Every measurement interleaves the peers round by round; p50s are medians of
+round medians. Run from the repository root with the project venv active.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import io
+import json
+import platform
+import random
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import orjson
+from bench.peers import measure, procs
+from bench.peers.loadgen import Client, Endpoint
+from bench.peers.report import render
+from bench.peers.targets import PEERS, PEERS_VENV, REPO, Running
+
+DOCS = REPO / "docs" / "benchmarks-suite.md"
+OUT = REPO / "bench" / "out"
+P99_LIMIT_S = 0.050
+
+
+@dataclass(frozen=True)
+class Options:
+    quick: bool
+    rounds: int
+    per_round: int
+    image_per_round: int
+    delay_per_round: int
+    rates: tuple[float, ...]
+    step_s: float
+    stream_rounds: int
+    stream_one: int  # streams per round at one client
+    stream_many: tuple[int, int]  # (clients, streams per client per round)
+    paced: tuple[float, float]  # streaming engine: (ttft_s, token interval_s)
+    delay_s: float = 0.020  # the "realistic" engine's whole-reply delay
+    tokens: int = 64
+
+    @classmethod
+    def make(cls, quick: bool) -> Options:
+        if quick:
+            rates: tuple[float, ...] = (25.0, 50.0, 100.0, 200.0, 400.0, 800.0, 1600.0)
+            return cls(True, 2, 30, 3, 8, rates, 0.4, 1, 2, (16, 1), (0.020, 0.005))
+        ladder = (
+            10.0,
+            25.0,
+            50.0,
+            75.0,
+            100.0,
+            150.0,
+            200.0,
+            300.0,
+            400.0,
+            500.0,
+            650.0,
+            800.0,
+            1000.0,
+        )
+        rates = (*ladder, 1250.0, 1600.0, 2000.0, 2500.0, 3200.0, 4000.0)
+        return cls(False, 7, 200, 20, 40, rates, 2.0, 3, 4, (64, 2), (0.020, 0.010))
+
+
+def chat_body(model: str, *, stream: bool = False, image_url: str | None = None) -> bytes:
+    content: Any = "Describe the weather in one sentence."
+    if image_url is not None:
+        content = [
+            {"type": "text", "text": "Describe this picture."},
+            {"type": "image_url", "image_url": {"url": image_url}},
+        ]
+    body: dict[str, Any] = {
+        "model": model,
+        "messages": [{"role": "user", "content": content}],
+        "max_tokens": 64,
+    }
+    if stream:
+        body["stream"] = True
+    return orjson.dumps(body)
+
+
+def noise_png_data_url(side: int = 512, seed: int = 0) -> str:
+    """A PNG of random pixels (incompressible): 512x512 is ~1.05 MB as base64."""
+    from PIL import Image
+
+    raw = random.Random(seed).randbytes(side * side * 3)
+    buf = io.BytesIO()
+    Image.frombytes("RGB", (side, side), raw).save(buf, format="PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+@contextmanager
+def engine(workdir: Path, ttft_s: float, interval_s: float, tokens: int) -> Iterator[Running]:
+    log = workdir / "engine.log"
+    cmd = [sys.executable, "-m", "bench.peers.engine_server", "--ttft-s", str(ttft_s)]
+    cmd += ["--interval-s", str(interval_s), "--tokens", str(tokens)]
+    proc = procs.start(cmd, {"PYTHONPATH": str(REPO)}, log)
+    try:
+        port = procs.read_port(proc, log)
+        procs.wait_ready(proc, port, "/health", log, 30)
+        yield Running("engine", Endpoint("127.0.0.1", port), "fake-model", proc, workdir)
+    finally:
+        procs.stop(proc)
+
+
+@contextmanager
+def fleet(
+    workdir: Path, eng: Running, names: list[str], skipped: dict[str, str]
+) -> Iterator[dict[str, Running]]:
+    """Start each peer in front of ``eng``; a peer that cannot run lands in ``skipped``."""
+    running: dict[str, Running] = {}
+    try:
+        for name in names:
+            peer = PEERS[name]
+            if reason := peer.needs():
+                skipped[name] = reason
+                continue
+            up = _launch(name, workdir / name.replace("+", "_"), eng)
+            if isinstance(up, str):
+                skipped[name] = up
+                continue
+            running[name] = up
+            if peer.probe is not None and (reason := peer.probe(up, eng.endpoint.port)):
+                skipped[name] = reason
+                if up.proc is not None:
+                    procs.stop(up.proc)
+                del running[name]
+        yield running
+    finally:
+        for up in running.values():
+            if up.proc is not None:
+                procs.stop(up.proc)
+
+
+def _launch(name: str, workdir: Path, eng: Running) -> Running | str:
+    workdir.mkdir(parents=True, exist_ok=True)
+    plan = PEERS[name].plan(eng.endpoint.port, workdir)
+    for fname, text in plan.files.items():
+        (workdir / fname).write_text(text)
+    if not plan.cmd:  # the engine itself
+        return Running(name, eng.endpoint, plan.model, eng.proc, workdir)
+    log = workdir / "server.log"
+    proc = procs.start(plan.cmd, plan.env, log)
+    try:
+        procs.wait_ready(proc, plan.port, plan.ready_path, log, 90)
+    except RuntimeError as exc:
+        procs.stop(proc)
+        return f"did not start: {str(exc)[:600]}"
+    return Running(name, Endpoint("127.0.0.1", plan.port), plan.model, proc, workdir)
+
+
+def say(msg: str) -> None:
+    print(f"[suite {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+async def _warm(clients: dict[str, Client], bodies: dict[str, bytes], n: int) -> None:
+    for name, client in clients.items():
+        for _ in range(n):
+            await client.call(bodies[name])
+
+
+def _proxy_pids(peers: dict[str, Running], eng: Running) -> dict[str, measure.Pids]:
+    """The proxy's own processes (none for the direct path)."""
+    return {n: (p.pids if p.proc is not eng.proc else list) for n, p in peers.items()}
+
+
+async def instant_phase(opts: Options, peers: dict[str, Running], eng: Running) -> dict[str, Any]:
+    clients = {n: Client(p.endpoint) for n, p in peers.items()}
+    plain = {n: p.endpoint.request_bytes(chat_body(p.model)) for n, p in peers.items()}
+    url = noise_png_data_url()
+    image = {
+        n: p.endpoint.request_bytes(chat_body(p.model, image_url=url)) for n, p in peers.items()
+    }
+    out: dict[str, Any] = {}
+    try:
+        await _warm(clients, plain, 20 if opts.quick else 200)
+        say("latency at one client, instant engine")
+        pids = _proxy_pids(peers, eng)
+        lat = await measure.latency(clients, plain, pids, eng.pids, opts.rounds, opts.per_round)
+        out["latency"], out["cpu"] = lat.summary(), lat.cpu()
+        say(f"1 MB image payload ({len(url) / 1e6:.2f} MB data URL)")
+        await _warm(clients, image, 2)
+        img = await measure.latency(
+            clients, image, pids, eng.pids, opts.rounds, opts.image_per_round
+        )
+        out["image"] = img.summary()
+        say("open-loop rate steps")
+        ladder = await measure.rps_ladder(clients, plain, opts.rates, opts.step_s, P99_LIMIT_S)
+        out["rps"] = ladder.max_rates(P99_LIMIT_S)
+        out["rps_steps"] = {
+            n: [[s.offered, s.p99 * 1000 if s.latencies else None, s.errors] for s in steps]
+            for n, steps in ladder.steps.items()
+        }
+        direct_max = out["rps"].get("direct", 0.0)
+        out["client"] = {
+            "cpu_ms_per_request": out["cpu"].get("direct", {}).get("client_ms"),
+            "cpu_share_at_direct_max": ladder.client_share.get(("direct", direct_max)),
+        }
+    finally:
+        for c in clients.values():
+            await c.aclose()
+    return out
+
+
+async def delay_phase(opts: Options, peers: dict[str, Running], eng: Running) -> dict[str, Any]:
+    clients = {n: Client(p.endpoint) for n, p in peers.items()}
+    plain = {n: p.endpoint.request_bytes(chat_body(p.model)) for n, p in peers.items()}
+    try:
+        await _warm(clients, plain, 5)
+        say(f"latency at one client, engine delay {opts.delay_s * 1000:.0f} ms")
+        pids = _proxy_pids(peers, eng)
+        lat = await measure.latency(
+            clients, plain, pids, eng.pids, opts.rounds, opts.delay_per_round
+        )
+    finally:
+        for c in clients.values():
+            await c.aclose()
+    return {"latency": lat.summary()}
+
+
+async def stream_phase(opts: Options, peers: dict[str, Running], eng: Running) -> dict[str, Any]:
+    clients = {n: Client(p.endpoint) for n, p in peers.items()}
+    streamed = {
+        n: p.endpoint.request_bytes(chat_body(p.model, stream=True)) for n, p in peers.items()
+    }
+    out: dict[str, Any] = {}
+    try:
+        for name, client in clients.items():
+            await client.stream(streamed[name])
+        many, per_client = opts.stream_many
+        for conc, count in ((1, opts.stream_one), (many, per_client)):
+            say(f"streaming at {conc} client(s)")
+            run = await measure.streaming(clients, streamed, conc, opts.stream_rounds, count)
+            out[str(conc)] = run.summary()
+    finally:
+        for c in clients.values():
+            await c.aclose()
+    return {"stream": out}
+
+
+def _version(cmd: list[str]) -> str:
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    except OSError:
+        return "absent"
+    return (
+        (done.stdout + done.stderr).strip().splitlines()[-1] if done.returncode == 0 else "absent"
+    )
+
+
+def _dist(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def meta(opts: Options, argv: list[str]) -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.machine(),
+    )
+    pkgs = {p: _dist(p) for p in ("vlgate", "fastapi", "starlette", "uvicorn", "httpx")}
+    lite = PEERS_VENV / "bin" / "python"
+    pkgs["litellm"] = _version(
+        [str(lite), "-c", "import importlib.metadata as m; print(m.version('litellm'))"]
+    )
+    pkgs["nginx"] = _version(["nginx", "-v"]).replace("nginx version: ", "")
+    pkgs["git"] = _version(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
+    ttft, interval = opts.paced
+    method = (
+        f"Method: one fake-engine process per phase ({opts.tokens} tokens per reply): instant for "
+        f"latency, CPU, image and rate steps; a {opts.delay_s * 1000:.0f} ms reply delay for the "
+        f"second latency row; streaming at TTFT {ttft * 1000:.0f} ms and a token every "
+        f"{interval * 1000:.0f} ms. Latency: {opts.rounds} "
+        f"interleaved rounds x {opts.per_round} sequential requests per path, p50 = median of "
+        f"round medians, p99 = nearest rank over all samples; added = path minus direct. Rate steps: "
+        f"open loop, {opts.step_s:g} s per step, latency from each request's scheduled send time, "
+        f"a path passes a step with no error and p99 <= {P99_LIMIT_S * 1000:.0f} ms. CPU per request: "
+        f"/proc utime+stime of the proxy's process tree over the latency requests."
+    )
+    return {
+        "command": "python -m bench.suite"
+        + (" " + " ".join(map(shlex.quote, argv)) if argv else ""),
+        "mode": "quick" if opts.quick else "full",
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "nproc": len(__import__("os").sched_getaffinity(0)),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "versions": pkgs,
+        "method": method,
+        "paced": {"ttft_s": ttft, "interval_s": interval},
+    }
+
+
+def plots(results_path: Path) -> list[str]:
+    """PNG plots via bench/plots.py in the peers venv (matplotlib lives there)."""
+    py = PEERS_VENV / "bin" / "python"
+    if not py.exists():
+        say("plots skipped: no peers venv with matplotlib")
+        return []
+    done = subprocess.run(
+        [str(py), str(REPO / "bench" / "plots.py"), str(results_path), str(DOCS.parent)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if done.returncode != 0:
+        say(f"plots skipped: {done.stderr.strip()[-500:]}")
+        return []
+    return [line for line in done.stdout.splitlines() if line.endswith(".png")]
+
+
+Phase = Callable[[Options, dict[str, Running], Running], Coroutine[Any, Any, dict[str, Any]]]
+
+
+def phases(opts: Options) -> list[tuple[str, tuple[float, float], Phase]]:
+    """(name, (engine ttft_s, token interval_s), measurement) in run order."""
+    return [
+        ("instant", (0.0, 0.0), instant_phase),
+        (f"{opts.delay_s * 1000:.0f}ms", (opts.delay_s, 0.0), delay_phase),
+        ("stream", opts.paced, stream_phase),
+    ]
+
+
+def run(opts: Options, names: list[str]) -> dict[str, Any]:
+    skipped: dict[str, str] = {}
+    results: dict[str, Any] = {"skipped": skipped, "latency": {}}
+    with tempfile.TemporaryDirectory(prefix="vlgate-suite-") as tmp:
+        for phase, (ttft, interval), measurement in phases(opts):
+            pdir = Path(tmp) / phase
+            pdir.mkdir()
+            with (
+                engine(pdir, ttft, interval, opts.tokens) as eng,
+                fleet(pdir, eng, names, skipped) as peers,
+            ):
+                say(f"{phase}: running {', '.join(peers)}; skipped {skipped or 'none'}")
+                got = asyncio.run(measurement(opts, peers, eng))
+            if "latency" in got:
+                results["latency"][phase] = got.pop("latency")
+            results.update(got)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="a < ~60 s check of the machinery")
+    parser.add_argument(
+        "--peers", default=",".join(PEERS), help="comma-separated subset of: " + ", ".join(PEERS)
+    )
+    parser.add_argument(
+        "--no-docs", action="store_true", help="do not rewrite docs/benchmarks-suite.md"
+    )
+    args = parser.parse_args(argv)
+    names = [n for n in args.peers.split(",") if n]
+    if unknown := [n for n in names if n not in PEERS]:
+        parser.error(f"unknown peers: {unknown}")
+    if "direct" not in names:
+        names.insert(0, "direct")
+    opts = Options.make(args.quick)
+    started = time.monotonic()
+    results = {"meta": meta(opts, argv), **run(opts, names)}
+    results["meta"]["wall_s"] = round(time.monotonic() - started, 1)
+    for peer, why in results["skipped"].items():
+        say(f"skipped {peer}: {why}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / "suite-results.json"
+    path.write_text(json.dumps(results, indent=1, default=str))
+    text = render(results, [] if args.no_docs else plots(path))
+    if not args.no_docs:
+        DOCS.write_text(text)
+        say(f"wrote {DOCS.relative_to(REPO)} and {path.relative_to(REPO)}")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
