@@ -353,3 +353,32 @@ def test_real_postgresql_outage(
         w.close(timeout=5)
         via_proxy.close()
         direct.close()
+
+
+def test_spool_starts_with_the_store_down_and_recovers_later(
+    sink: Sink, store: AuditStore, settings: AuditSettings
+) -> None:
+    spool = settings.model_copy(update={"policy": OverloadPolicy.SPOOL})
+    first = AuditWriter(sink, spool, instance_id="gw-late")
+    first.start()
+    first.open(AuditRecord("old", tenant="acme"))
+    first.progress("old", answer="half")
+    sink.down = True
+    assert first.close(timeout=0.2) is False  # "crashed" with the store down
+
+    fail_closed = AuditWriter(sink, settings, instance_id="gw-late")
+    with pytest.raises(ServiceUnavailable, match="unreachable at start"):
+        fail_closed.start()  # fail_closed refuses to start blind
+    fail_closed.close(timeout=0.1)
+
+    w = AuditWriter(sink, spool, instance_id="gw-late")
+    report = w.start()
+    assert report.deferred and not w.store_up
+    _serve(w, 1)  # serving while the store is still down
+    sink.down = False
+    assert w.flush(10)
+    old, new = store.get("old"), store.get("r0001")
+    assert old is not None and (old.status, old.answer) == (RecordStatus.INTERRUPTED, "half")
+    assert new is not None and new.status is RecordStatus.COMPLETED
+    assert w.close(timeout=5)
+    assert list((spool.journal_dir / "gw-late").glob("*.jsonl")) == []

@@ -63,6 +63,7 @@ class RecordSink(Protocol):
 class RecoveryReport:
     replayed: int  # journal entries written back to the store
     interrupted: int  # open records of this instance marked interrupted
+    deferred: bool = False  # store unreachable at start (spool): done once it is back
 
 
 @dataclasses.dataclass(slots=True)
@@ -99,6 +100,7 @@ class AuditWriter:
         self._dirty: set[int] = set()  # segments holding spooled entries
         self._written: set[int] = set()  # segments this process wrote to
         self._open: dict[str, _Open] = {}
+        self._sweep_before: float | None = None  # a deferred recovery sweep
         self._store_up = True
         self._stopping = False
         self._thread: threading.Thread | None = None
@@ -107,8 +109,20 @@ class AuditWriter:
     # --- lifecycle ------------------------------------------------------------
 
     def start(self) -> RecoveryReport:
-        """Recover what an earlier process left, then start committing."""
-        report = self.recover()
+        """Recover what an earlier process left, then start committing. With the
+        store unreachable this raises, except under ``spool``: then the gateway
+        starts anyway and the committer recovers once the store is back."""
+        try:
+            report = self.recover()
+        except Exception as exc:
+            if self._s.policy is not OverloadPolicy.SPOOL:
+                raise ServiceUnavailable(
+                    f"audit store unreachable at start ({type(exc).__name__}); "
+                    "policy fail_closed does not serve before recovery",
+                    code="audit_unavailable",
+                ) from exc
+            self._defer_recovery(exc)
+            report = RecoveryReport(0, 0, deferred=True)
         self._thread = threading.Thread(target=self._run, name="vlgate-audit", daemon=True)
         self._thread.start()
         return report
@@ -135,12 +149,20 @@ class AuditWriter:
         self.metrics.journal_bytes.set(self._journal.total_bytes)
         return RecoveryReport(replayed, interrupted)
 
+    def _defer_recovery(self, exc: Exception) -> None:
+        with self._cv:
+            leftover, self._journal.leftover = self._journal.leftover, []
+            self._dirty.update(leftover)
+            self._written.update(leftover)
+            self._sweep_before = self._clock()
+        self._down(exc, 0)
+
     def close(self, timeout: float = 30.0) -> bool:
         """Drain the queue (and spooled segments) and stop. Returns True when
         everything reached the store; otherwise the journal keeps the rest for
         the next start's ``recover``."""
         if self._stopping:
-            return not self._queue and not self._dirty
+            return self._caught_up()
         drained = self.flush(timeout)
         with self._cv:
             self._stopping = True
@@ -149,8 +171,9 @@ class AuditWriter:
             self._thread.join(timeout=max(1.0, timeout))
         with self._cv:
             self._journal.close()
-            if drained and not self._queue and not self._dirty:
-                for seg in self._journal.segments():
+            if drained and self._caught_up():
+                # Leftover segments exist only if recover() never ran: keep them.
+                for seg in set(self._journal.segments()) - set(self._journal.leftover):
                     self._journal.remove(seg)
         return drained
 
@@ -162,9 +185,10 @@ class AuditWriter:
         """Wait until every entry so far is committed; False on timeout."""
         with self._cv:
             self._cv.notify_all()
-            return self._cv.wait_for(
-                lambda: not self._queue and not self._inflight and not self._dirty, timeout
-            )
+            return self._cv.wait_for(self._caught_up, timeout)
+
+    def _caught_up(self) -> bool:
+        return not (self._queue or self._inflight or self._dirty or self._sweep_before)
 
     @property
     def store_up(self) -> bool:
@@ -270,8 +294,9 @@ class AuditWriter:
             batch = self._take()
             if batch is None:
                 return
-            if batch or (self._dirty and self._store_up):
-                ok = self._commit(batch) and self._replay_dirty()
+            behind = self._dirty or self._sweep_before is not None
+            if batch or (behind and self._store_up):
+                ok = self._commit(batch) and self._replay_dirty() and self._sweep()
             elif time.monotonic() - last_ok >= self._s.probe_interval_s or not self._store_up:
                 ok = self._probe()
             else:
@@ -299,7 +324,8 @@ class AuditWriter:
                     lambda: len(self._queue) >= s.batch_size or self._stopping,
                     s.batch_interval_s,
                 )
-            if self._stopping and not self._queue and (not self._dirty or not self._store_up):
+            behind = self._dirty or self._sweep_before is not None
+            if self._stopping and not self._queue and (not behind or not self._store_up):
                 return None
             n = min(len(self._queue), s.batch_size)
             batch = [self._queue.popleft() for _ in range(n)]
@@ -348,6 +374,22 @@ class AuditWriter:
                 self._dirty.discard(seg)
                 self._gc()
                 self._cv.notify_all()
+        return True
+
+    def _sweep(self) -> bool:
+        """The deferred half of ``recover``: runs after the leftover is replayed."""
+        if self._sweep_before is None or self._dirty:
+            return True
+        try:
+            self._sink.mark_interrupted(
+                gateway_id=self.instance_id, opened_before=self._sweep_before
+            )
+        except Exception as exc:
+            self._down(exc, 0)
+            return False
+        with self._cv:
+            self._sweep_before = None
+            self._cv.notify_all()
         return True
 
     def _probe(self) -> bool:
