@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 import signal
 import subprocess
 import sys
@@ -39,9 +40,10 @@ class Sink:
         self.gate.set()
         self.entered = threading.Event()
         self.batches: list[int] = []
+        self.flaky: random.Random | None = None  # fail 30% of calls when set
 
     def _check(self) -> None:
-        if self.down:
+        if self.down or (self.flaky is not None and self.flaky.random() < 0.3):
             self.failed.set()
             raise ConnectionError("store is down")
 
@@ -382,3 +384,38 @@ def test_spool_starts_with_the_store_down_and_recovers_later(
     assert new is not None and new.status is RecordStatus.COMPLETED
     assert w.close(timeout=5)
     assert list((spool.journal_dir / "gw-late").glob("*.jsonl")) == []
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_flaky_store_then_crash_loses_nothing(
+    seed: int, sink: Sink, store: AuditStore, settings: AuditSettings
+) -> None:
+    """Random commit failures, small queue and segments (spills, rotations,
+    replays), then a stop with the store down: after recovery every request is
+    in the store exactly once, completed or interrupted."""
+    cfg = settings.model_copy(
+        update={"policy": OverloadPolicy.SPOOL, "queue_size": 16, "batch_size": 8,
+                "segment_bytes": 4096}
+    )  # fmt: skip
+    w = AuditWriter(sink, cfg, instance_id="gw-flaky")
+    w.start()
+    sink.flaky = random.Random(seed)
+    for i in range(150):
+        if i % 5 == 0:
+            w.open(AuditRecord(f"r{i:04d}", tenant="acme"))
+            w.progress(f"r{i:04d}", answer="partial")
+        else:
+            _serve(w, i)
+    sink.down = True
+    w.close(timeout=0.3)
+    sink.down, sink.flaky = False, None
+    w2 = AuditWriter(sink, cfg, instance_id="gw-flaky")
+    w2.start()
+    records = {r.request_id: r for r in store.export()}
+    assert sorted(records) == [f"r{i:04d}" for i in range(150)]
+    for i in range(150):
+        r = records[f"r{i:04d}"]
+        expect = RecordStatus.INTERRUPTED if i % 5 == 0 else RecordStatus.COMPLETED
+        assert r.status is expect, (i, r.status)
+        assert r.answer == ("partial" if i % 5 == 0 else f"answer {i}")
+    assert w2.close(timeout=5)

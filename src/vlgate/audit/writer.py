@@ -295,8 +295,10 @@ class AuditWriter:
             if batch is None:
                 return
             behind = self._dirty or self._sweep_before is not None
+            committed = True
             if batch or (behind and self._store_up):
-                ok = self._commit(batch) and self._replay_dirty() and self._sweep()
+                committed = self._commit(batch)
+                ok = committed and self._replay_dirty() and self._sweep()
             elif time.monotonic() - last_ok >= self._s.probe_interval_s or not self._store_up:
                 ok = self._probe()
             else:
@@ -306,7 +308,7 @@ class AuditWriter:
                 continue
             backoff = min(1.0, max(0.05, backoff * 2))
             with self._cv:
-                if batch:
+                if batch and not committed:  # a committed batch is acked already
                     self._queue.extendleft(reversed(batch))
                     self._inflight = 0
                 if self._stopping:
