@@ -88,3 +88,19 @@ def test_reasoning_steps_split() -> None:
     assert reasoning_steps("a\n\nb\nc") == ["a", "b\nc"]
     assert reasoning_steps("one\ntwo\n") == ["one", "two"]
     assert reasoning_steps("") == []
+
+
+def test_cli_and_api_show_the_same_record(seeded: str, store: AuditStore) -> None:
+    from fastapi.testclient import TestClient
+
+    from .test_api import KEY, make_app
+
+    cli = json.loads(CliRunner().invoke(app, ["show", "req-3", "--dsn", seeded, "--json"]).stdout)
+    with TestClient(make_app(store), headers={"Authorization": f"Bearer {KEY}"}) as client:
+        api = client.get("/v1/traces/req-3").json()
+    assert api.pop("object") == "trace"
+    assert cli == api
+    exported = CliRunner().invoke(
+        app, ["export", "--jsonl", "--images", "--dsn", seeded, "-q", "x = 3"]
+    )
+    assert [json.loads(line) for line in exported.stdout.splitlines()] == [api]

@@ -93,7 +93,7 @@ class AuditWriter:
             segment_bytes=settings.segment_bytes,
             fsync=settings.fsync,
         )
-        self._cv = threading.Condition()
+        self._cv = threading.Condition(threading.Lock())  # never re-entered
         self._queue: deque[tuple[int, dict[str, Any]]] = deque()
         self._inflight = 0
         self._pending: Counter[int] = Counter()  # segment -> entries not yet committed
