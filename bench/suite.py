@@ -9,12 +9,13 @@ Paths compared, all in front of the same fake engine process
 and vlgate with audit and guards off, audit on, audit and guards on. A variant
 whose switch is not in the request path yet is skipped with the reason printed.
 
-Phases, each with its own engine process and fresh peers: (1) the instant
-engine: one-client latency (with CPU per request from /proc), a 1 MB base64
-image payload, and open-loop fixed-rate steps for the max rate at p99 <= 50 ms;
-(2) an engine answering after 20 ms: one-client latency; (3) the streaming
-engine (20 ms to the first token, then 64 tokens at fixed intervals): streaming
-at 1 and 64 clients.
+One engine process and one process per path live for the whole run; between
+phases the engine is re-timed (``POST /_profile``). Phases: (1) instant engine:
+one-client latency (with CPU per request from /proc), a 1 MB base64 image
+payload, and open-loop fixed-rate steps for the max rate at p99 <= 50 ms;
+(2) an engine answering after 20 ms: one-client latency; (3) streaming engine
+(20 ms to the first token, then 64 tokens at fixed intervals): streaming at 1
+and 64 clients. ``--profile PEER`` runs one vlgate peer under cProfile.
 Every measurement interleaves the peers round by round; p50s are medians of
 round medians. Run from the repository root with the project venv active.
 """
@@ -27,6 +28,7 @@ import base64
 import io
 import json
 import platform
+import pstats
 import random
 import shlex
 import subprocess
@@ -44,7 +46,7 @@ import orjson
 from bench.peers import measure, procs
 from bench.peers.loadgen import Client, Endpoint
 from bench.peers.report import render
-from bench.peers.targets import PEERS, PEERS_VENV, REPO, Running
+from bench.peers.targets import PEERS, PEERS_VENV, PROFILE, REPO, Running
 
 DOCS = REPO / "docs" / "benchmarks-suite.md"
 OUT = REPO / "bench" / "out"
@@ -64,31 +66,26 @@ class Options:
     stream_one: int  # streams per round at one client
     stream_many: tuple[int, int]  # (clients, streams per client per round)
     paced: tuple[float, float]  # streaming engine: (ttft_s, token interval_s)
+    grace_s: float  # how long a rate step waits for stragglers before counting errors
     delay_s: float = 0.020  # the "realistic" engine's whole-reply delay
     tokens: int = 64
 
     @classmethod
     def make(cls, quick: bool) -> Options:
         if quick:
-            rates: tuple[float, ...] = (25.0, 50.0, 100.0, 200.0, 400.0, 800.0, 1600.0)
-            return cls(True, 2, 30, 3, 8, rates, 0.4, 1, 2, (16, 1), (0.020, 0.005))
-        ladder = (
-            10.0,
-            25.0,
-            50.0,
-            75.0,
-            100.0,
-            150.0,
-            200.0,
-            300.0,
-            400.0,
-            500.0,
-            650.0,
-            800.0,
-            1000.0,
-        )
-        rates = (*ladder, 1250.0, 1600.0, 2000.0, 2500.0, 3200.0, 4000.0)
-        return cls(False, 7, 200, 20, 40, rates, 2.0, 3, 4, (64, 2), (0.020, 0.010))
+            return cls(
+                quick=True, rounds=2, per_round=30, image_per_round=3, delay_per_round=5,
+                rates=(25.0, 50.0, 100.0, 200.0, 400.0, 800.0, 1600.0), step_s=0.4,
+                stream_rounds=1, stream_one=2, stream_many=(16, 1), paced=(0.020, 0.005),
+                grace_s=1.5,
+            )  # fmt: skip
+        return cls(
+            quick=False, rounds=7, per_round=200, image_per_round=20, delay_per_round=40,
+            rates=(10.0, 25.0, 50.0, 75.0, 100.0, 150.0, 200.0, 300.0, 400.0, 500.0, 650.0,
+                   800.0, 1000.0, 1250.0, 1600.0, 2000.0, 2500.0, 3200.0, 4000.0),
+            step_s=2.0, stream_rounds=3, stream_one=4, stream_many=(64, 2),
+            paced=(0.020, 0.010), grace_s=5.0,
+        )  # fmt: skip
 
 
 def chat_body(model: str, *, stream: bool = False, image_url: str | None = None) -> bytes:
@@ -134,7 +131,7 @@ def engine(workdir: Path, ttft_s: float, interval_s: float, tokens: int) -> Iter
 
 @contextmanager
 def fleet(
-    workdir: Path, eng: Running, names: list[str], skipped: dict[str, str]
+    workdir: Path, eng: Running, names: list[str], skipped: dict[str, str], profile: str | None
 ) -> Iterator[dict[str, Running]]:
     """Start each peer in front of ``eng``; a peer that cannot run lands in ``skipped``."""
     running: dict[str, Running] = {}
@@ -144,7 +141,7 @@ def fleet(
             if reason := peer.needs():
                 skipped[name] = reason
                 continue
-            up = _launch(name, workdir / name.replace("+", "_"), eng)
+            up = _launch(name, workdir / name.replace("+", "_"), eng, name == profile)
             if isinstance(up, str):
                 skipped[name] = up
                 continue
@@ -161,9 +158,9 @@ def fleet(
                 procs.stop(up.proc)
 
 
-def _launch(name: str, workdir: Path, eng: Running) -> Running | str:
+def _launch(name: str, workdir: Path, eng: Running, profile: bool) -> Running | str:
     workdir.mkdir(parents=True, exist_ok=True)
-    plan = PEERS[name].plan(eng.endpoint.port, workdir)
+    plan = PEERS[name].plan(eng.endpoint.port, workdir, profile)
     for fname, text in plan.files.items():
         (workdir / fname).write_text(text)
     if not plan.cmd:  # the engine itself
@@ -214,7 +211,9 @@ async def instant_phase(opts: Options, peers: dict[str, Running], eng: Running) 
         )
         out["image"] = img.summary()
         say("open-loop rate steps")
-        ladder = await measure.rps_ladder(clients, plain, opts.rates, opts.step_s, P99_LIMIT_S)
+        ladder = await measure.rps_ladder(
+            clients, plain, opts.rates, opts.step_s, P99_LIMIT_S, grace_s=opts.grace_s
+        )
         out["rps"] = ladder.max_rates(P99_LIMIT_S)
         out["rps_steps"] = {
             n: [[s.offered, s.p99 * 1000 if s.latencies else None, s.errors] for s in steps]
@@ -284,7 +283,7 @@ def _dist(name: str) -> str:
         return "absent"
 
 
-def meta(opts: Options, argv: list[str]) -> dict[str, Any]:
+def meta(opts: Options, argv: list[str], profile: str | None) -> dict[str, Any]:
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -302,9 +301,10 @@ def meta(opts: Options, argv: list[str]) -> dict[str, Any]:
     pkgs["git"] = _version(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
     ttft, interval = opts.paced
     method = (
-        f"Method: one fake-engine process per phase ({opts.tokens} tokens per reply): instant for "
-        f"latency, CPU, image and rate steps; a {opts.delay_s * 1000:.0f} ms reply delay for the "
-        f"second latency row; streaming at TTFT {ttft * 1000:.0f} ms and a token every "
+        f"Method: one fake-engine process ({opts.tokens} tokens per reply) and one process per "
+        f"path for the whole run, the engine re-timed between phases: instant for latency, CPU, "
+        f"image and rate steps; a {opts.delay_s * 1000:.0f} ms reply delay for the second latency "
+        f"row; streaming at TTFT {ttft * 1000:.0f} ms and a token every "
         f"{interval * 1000:.0f} ms. Latency: {opts.rounds} "
         f"interleaved rounds x {opts.per_round} sequential requests per path, p50 = median of "
         f"round medians, p99 = nearest rank over all samples; added = path minus direct. Rate steps: "
@@ -323,6 +323,11 @@ def meta(opts: Options, argv: list[str]) -> dict[str, Any]:
         "versions": pkgs,
         "method": method,
         "paced": {"ttft_s": ttft, "interval_s": interval},
+        "notes": (
+            f"**{profile} ran under cProfile: its figures include the profiler's cost.**"
+            if profile
+            else ""
+        ),
     }
 
 
@@ -356,22 +361,56 @@ def phases(opts: Options) -> list[tuple[str, tuple[float, float], Phase]]:
     ]
 
 
-def run(opts: Options, names: list[str]) -> dict[str, Any]:
+NOTES_START, NOTES_END = "<!-- notes:start -->", "<!-- notes:end -->"
+
+
+def kept_notes(path: Path) -> str:
+    """The hand-written analysis block of the current docs page, kept across runs."""
+    old = path.read_text() if path.exists() else ""
+    if NOTES_START in old and NOTES_END in old:
+        start, end = old.index(NOTES_START), old.index(NOTES_END) + len(NOTES_END)
+        return "\n" + old[start:end] + "\n"
+    return f"\n{NOTES_START}\n{NOTES_END}\n"
+
+
+def profile_top(path: Path, limit: int = 25) -> str:
+    """The heaviest functions by own time, then vlgate's own by cumulative time."""
+    if not path.exists():
+        return f"no profile at {path} (the peer did not exit cleanly or is not profilable)"
+    parts = []
+    for sort, pattern in (("tottime", ""), ("cumulative", "vlgate/")):
+        buf = io.StringIO()
+        pstats.Stats(str(path), stream=buf).sort_stats(sort).print_stats(pattern, limit)
+        text = buf.getvalue()
+        parts.append(f"## by {sort} {pattern}\n" + text[text.find("   ncalls") :])
+    return "\n".join(parts)
+
+
+def run(opts: Options, names: list[str], profile: str | None = None) -> dict[str, Any]:
+    """Start one engine and the peers once; each phase re-times the engine and measures."""
     skipped: dict[str, str] = {}
     results: dict[str, Any] = {"skipped": skipped, "latency": {}}
     with tempfile.TemporaryDirectory(prefix="vlgate-suite-") as tmp:
-        for phase, (ttft, interval), measurement in phases(opts):
-            pdir = Path(tmp) / phase
-            pdir.mkdir()
-            with (
-                engine(pdir, ttft, interval, opts.tokens) as eng,
-                fleet(pdir, eng, names, skipped) as peers,
-            ):
-                say(f"{phase}: running {', '.join(peers)}; skipped {skipped or 'none'}")
-                got = asyncio.run(measurement(opts, peers, eng))
-            if "latency" in got:
-                results["latency"][phase] = got.pop("latency")
-            results.update(got)
+        work = Path(tmp)
+        with engine(work, 0.0, 0.0, opts.tokens) as eng:
+            with fleet(work, eng, names, skipped, profile) as peers:
+                say(f"running {', '.join(peers)}; skipped {', '.join(skipped) or 'none'}")
+                for phase, (ttft, interval), measurement in phases(opts):
+                    timing = {"ttft_s": ttft, "token_interval_s": interval}
+                    status, _ = procs.request(
+                        "POST", eng.endpoint.port, "/_profile", orjson.dumps(timing)
+                    )
+                    if status != 204:
+                        raise RuntimeError(f"engine refused timing {timing}: HTTP {status}")
+                    say(
+                        f"phase {phase}: engine TTFT {ttft * 1000:g} ms, token every {interval * 1000:g} ms"
+                    )
+                    got = asyncio.run(measurement(opts, peers, eng))
+                    if "latency" in got:
+                        results["latency"][phase] = got.pop("latency")
+                    results.update(got)
+            if profile:
+                results["profile"] = profile_top(work / profile.replace("+", "_") / PROFILE)
     return results
 
 
@@ -385,6 +424,12 @@ def main(argv: list[str] | None = None) -> int:
         "--peers", default=",".join(PEERS), help="comma-separated subset of: " + ", ".join(PEERS)
     )
     parser.add_argument(
+        "--profile",
+        metavar="PEER",
+        help="run this vlgate peer under cProfile in the instant phase; top functions go to "
+        "bench/out/suite-profile.txt (figures for that peer then include the profiler's cost)",
+    )
+    parser.add_argument(
         "--no-docs", action="store_true", help="do not rewrite docs/benchmarks-suite.md"
     )
     args = parser.parse_args(argv)
@@ -395,16 +440,21 @@ def main(argv: list[str] | None = None) -> int:
         names.insert(0, "direct")
     opts = Options.make(args.quick)
     started = time.monotonic()
-    results = {"meta": meta(opts, argv), **run(opts, names)}
+    if args.profile and args.profile not in names:
+        parser.error(f"--profile {args.profile}: not among the peers run")
+    results = {"meta": meta(opts, argv, args.profile), **run(opts, names, args.profile)}
     results["meta"]["wall_s"] = round(time.monotonic() - started, 1)
     for peer, why in results["skipped"].items():
         say(f"skipped {peer}: {why}")
     OUT.mkdir(parents=True, exist_ok=True)
+    if "profile" in results:
+        (OUT / "suite-profile.txt").write_text(results.pop("profile"))
+        say(f"profile of {args.profile}: {OUT.relative_to(REPO)}/suite-profile.txt")
     path = OUT / "suite-results.json"
     path.write_text(json.dumps(results, indent=1, default=str))
     text = render(results, [] if args.no_docs else plots(path))
     if not args.no_docs:
-        DOCS.write_text(text)
+        DOCS.write_text(text + kept_notes(DOCS))
         say(f"wrote {DOCS.relative_to(REPO)} and {path.relative_to(REPO)}")
     print(text)
     return 0

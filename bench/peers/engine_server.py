@@ -2,7 +2,8 @@
 
     python -m bench.peers.engine_server --ttft-s 0.02 --interval-s 0.02 --tokens 64
 
-Binds 127.0.0.1 on an ephemeral port, prints ``PORT <n>`` on stdout (the suite
+``POST /_profile`` changes the timing between phases, so one engine process and
+one set of peers serve the whole run. Binds 127.0.0.1 on an ephemeral port, prints ``PORT <n>`` on stdout (the suite
 then polls ``/health``), and serves until killed. It runs under uvicorn with uvloop
 and httptools, like a production engine's HTTP front, so the direct path is as
 fast as the fake can be.
@@ -20,6 +21,7 @@ import orjson
 import uvicorn
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from vlgate.testing.fake_engine import FakeEngine
 
@@ -32,6 +34,18 @@ class PacedFakeEngine(FakeEngine):
     from the engine and assembles the reply would otherwise be charged the whole
     generation time as its own overhead.
     """
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.app.router.routes.append(Route("/_profile", self._profile, methods=["POST"]))
+
+    async def _profile(self, request: Request) -> Response:
+        """Switch timing between phases: ``{"ttft_s": 0.02, "token_interval_s": 0.01}``."""
+        for key, value in orjson.loads(await request.body()).items():
+            if key not in ("ttft_s", "token_interval_s"):
+                return Response(f"unknown timing {key!r}", status_code=400)
+            setattr(self, key, float(value))
+        return Response(status_code=204)
 
     async def _chat(self, request: Request) -> Response:
         body = orjson.loads(await request.body())  # Starlette caches it for the parent

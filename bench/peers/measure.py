@@ -110,6 +110,7 @@ async def rps_ladder(
     step_s: float,
     p99_limit_s: float,
     settle_s: float = 0.3,
+    grace_s: float = 5.0,
 ) -> Ladder:
     """Open-loop steps of increasing rate; a peer leaves the ladder at its first failure."""
     ladder = Ladder()
@@ -118,7 +119,7 @@ async def rps_ladder(
         for name in rotated(list(alive), i):
             client, raw = clients[name], bodies[name]
             k0 = client_cpu()
-            step = await open_loop(_caller(client, raw), rate, step_s)
+            step = await open_loop(_caller(client, raw), rate, step_s, grace_s=grace_s)
             ladder.client_share[(name, rate)] = (client_cpu() - k0) / step_s
             ladder.steps.setdefault(name, []).append(step)
             if not step.passes(p99_limit_s):

@@ -115,11 +115,15 @@ def wait_ready(
 
 
 def stop(proc: subprocess.Popen[bytes], timeout_s: float = 10) -> None:
-    """SIGTERM the process group, SIGKILL it if it lingers."""
+    """SIGINT the process group, SIGKILL it if it lingers.
+
+    SIGINT rather than SIGTERM: uvicorn re-raises the signal it caught once it has
+    shut down, and only SIGINT (as KeyboardInterrupt) lets cProfile write its stats.
+    """
     if proc.poll() is not None:
         return
     try:
-        os.killpg(proc.pid, signal.SIGTERM)
+        os.killpg(proc.pid, signal.SIGINT)
         proc.wait(timeout=timeout_s)
     except (subprocess.TimeoutExpired, ProcessLookupError):
         try:

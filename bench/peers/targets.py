@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import orjson
 from bench.peers import procs
@@ -47,7 +48,16 @@ class Running:
         return procs.tree(self.proc.pid) if self.proc is not None else []
 
 
-Planner = Callable[[int, Path], Plan]  # (engine port, work dir) -> plan
+PROFILE = "profile.pstats"
+
+
+class Planner(Protocol):
+    """(engine port, work dir) -> plan; ``profile`` runs the server under cProfile
+    where the peer supports it (vlgate), writing ``workdir / PROFILE`` at exit."""
+
+    def __call__(self, engine_port: int, workdir: Path, profile: bool = False) -> Plan: ...
+
+
 Probe = Callable[[Running, int], "str | None"]  # (running peer, engine port) -> skip reason
 
 
@@ -130,11 +140,11 @@ LITELLM_ENV = {
 }
 
 
-def _plan_direct(engine_port: int, workdir: Path) -> Plan:
+def _plan_direct(engine_port: int, workdir: Path, profile: bool = False) -> Plan:
     return Plan((), engine_port, "/health", "fake-model")
 
 
-def _plan_nginx(engine_port: int, workdir: Path) -> Plan:
+def _plan_nginx(engine_port: int, workdir: Path, profile: bool = False) -> Plan:
     port = procs.free_port()
     nginx = shutil.which("nginx") or "nginx"
     cmd = (nginx, "-p", str(workdir), "-c", str(workdir / "nginx.conf"), "-e", "stderr")
@@ -142,7 +152,7 @@ def _plan_nginx(engine_port: int, workdir: Path) -> Plan:
     return Plan(cmd, port, "/health", "fake-model", files=files)
 
 
-def _plan_litellm(engine_port: int, workdir: Path) -> Plan:
+def _plan_litellm(engine_port: int, workdir: Path, profile: bool = False) -> Plan:
     port = procs.free_port()
     cmd = (
         str(PEERS_VENV / "bin" / "litellm"),
@@ -158,11 +168,13 @@ def vlgate_config(guards: bool) -> str:
 
 
 def _vlgate_planner(audit: bool, guards: bool) -> Planner:
-    def plan(engine_port: int, workdir: Path) -> Plan:
+    def plan(engine_port: int, workdir: Path, profile: bool = False) -> Plan:
         port = procs.free_port()
-        exe = Path(sys.executable).with_name("vlgate")
         url = f"http://127.0.0.1:{engine_port}/v1"
-        cmd = (str(exe), "serve", "--instruct-url", url, "--port", str(port))
+        cmd: tuple[str, ...] = (sys.executable, "-m", "vlgate.cli", "serve")
+        if profile:  # cProfile writes its stats when the server exits on SIGINT
+            cmd = (sys.executable, "-m", "cProfile", "-o", str(workdir / PROFILE), *cmd[1:])
+        cmd += ("--instruct-url", url, "--port", str(port))
         env = {
             "VLGATE_CONFIG": str(workdir / "vlgate.yaml"),
             "VLGATE_DATA_DIR": str(workdir / "data"),
