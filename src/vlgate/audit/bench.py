@@ -76,7 +76,7 @@ def bench_writer(dsn: str, n: int) -> dict[str, float]:
 # --- the HTTP comparison ----------------------------------------------------------
 
 
-def make_app(audit_dir: str | None) -> Any:
+def make_app(audit_dir: str | None, batch_interval_s: float = 0.05) -> Any:
     from fastapi import FastAPI
     from fastapi.responses import StreamingResponse
 
@@ -85,7 +85,8 @@ def make_app(audit_dir: str | None) -> Any:
     if audit_dir is not None:
         store = AuditStore.from_dsn(f"sqlite:///{audit_dir}/audit.db")
         store.migrate()
-        writer = AuditWriter(store, AuditSettings(journal_dir=Path(audit_dir)), instance_id="b")
+        settings = AuditSettings(journal_dir=Path(audit_dir), batch_interval_s=batch_interval_s)
+        writer = AuditWriter(store, settings, instance_id="b")
         writer.start()
         state["writer"] = writer
 
@@ -109,17 +110,22 @@ def make_app(audit_dir: str | None) -> Any:
     return app
 
 
-def _serve(audit: bool) -> tuple[subprocess.Popen[str], str, tempfile.TemporaryDirectory[str]]:
+def _serve(
+    audit: bool, interval: float
+) -> tuple[subprocess.Popen[str], str, tempfile.TemporaryDirectory[str]]:
     tmp = tempfile.TemporaryDirectory()
     arg = tmp.name if audit else "-"
     code = (
-        "import socket,sys,uvicorn; from vlgate.audit.bench import make_app;"
+        "import os,socket,sys,uvicorn; from vlgate.audit.bench import make_app;"
+        "os.sched_setaffinity(0, {int(sys.argv[3])});"
         "s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(1024);"
         "print(s.getsockname()[1], flush=True);"
-        "a=sys.argv[1]; uvicorn.Server(uvicorn.Config(make_app(None if a=='-' else a),"
+        "a=sys.argv[1]; app=make_app(None if a=='-' else a, float(sys.argv[2]));"
+        "uvicorn.Server(uvicorn.Config(app,"
         "log_level='warning', access_log=False)).run(sockets=[s])"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code, arg], stdout=subprocess.PIPE, text=True)
+    cmd = [sys.executable, "-c", code, arg, str(interval), str(_SERVER_CPU)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     port = proc.stdout.readline().strip()
     return proc, f"http://127.0.0.1:{port}", tmp
@@ -147,21 +153,30 @@ async def _load(url: str, seconds: float, concurrency: int) -> float:
         return done / (time.perf_counter() - t0)
 
 
+_SERVER_CPU = 0
+
+
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU of a process (Linux /proc), robust to other load."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def bench_http(rounds: int, seconds: float, concurrency: int) -> dict[str, float]:
+def bench_http(
+    rounds: int, seconds: float, concurrency: int, interval: float = 0.05
+) -> dict[str, float]:
     """Alternating off/on rounds. Requests per second is what a client sees but
     is noisy on a shared machine; the server's CPU per request is not, and its
     ratio bounds the throughput ratio of a CPU-bound gateway."""
     results: dict[bool, list[float]] = {False: [], True: []}
     cpu: dict[bool, list[float]] = {False: [], True: []}
+    mine = os.sched_getaffinity(0)
+    others = mine - {_SERVER_CPU}
+    if others:  # the server gets one core, the load generator the rest
+        os.sched_setaffinity(0, others)
     for _ in range(rounds):
         for audit in (False, True):
-            proc, url, tmp = _serve(audit)
+            proc, url, tmp = _serve(audit, interval)
             try:
                 asyncio.run(_load(url, 1.0, concurrency))  # warm-up
                 c0 = _cpu_seconds(proc.pid)
@@ -174,6 +189,7 @@ def bench_http(rounds: int, seconds: float, concurrency: int) -> dict[str, float
                 if proc.stdout is not None:
                     proc.stdout.close()
                 tmp.cleanup()
+    os.sched_setaffinity(0, mine)
     off, on = statistics.median(results[False]), statistics.median(results[True])
     c_off, c_on = statistics.median(cpu[False]), statistics.median(cpu[True])
     return {
@@ -194,6 +210,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--seconds", type=float, default=5.0)
     p.add_argument("--concurrency", type=int, default=32)
+    p.add_argument("--batch-interval", type=float, default=0.05, help="writer batch_interval_s")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         for dsn in args.dsn or [f"sqlite:///{tmp}/bench.db"]:
@@ -203,7 +220,7 @@ def main(argv: list[str] | None = None) -> None:
                   f"{r['cpu_us_per_open_complete']:.1f} us CPU on the request thread; "
                   f"{r['records_per_s']:.0f} records/s committed (n={args.n})")  # fmt: skip
     if args.http:
-        h = bench_http(args.rounds, args.seconds, args.concurrency)
+        h = bench_http(args.rounds, args.seconds, args.concurrency, args.batch_interval)
         print(f"http (median of {args.rounds} x {args.seconds:.0f}s, concurrency "
               f"{args.concurrency}): audit off {h['rps_audit_off']:.0f} req/s, audit on "
               f"{h['rps_audit_on']:.0f} req/s, ratio {h['ratio']:.3f}; server CPU per request "

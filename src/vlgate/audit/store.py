@@ -158,14 +158,42 @@ def _upsert_statement(stmt: Any) -> Any:
     )
 
 
+_JSON_COLUMNS = frozenset(c.name for c in _T.c if isinstance(c.type, sa.JSON))
+
+
+class _RawUpsert:
+    """The upsert compiled once to the driver's SQL, executed with plain parameter
+    tuples / dicts: SQLAlchemy's per-row bind processing cost ~25 µs a row, half of
+    a batched commit. JSON columns are serialised here with orjson."""
+
+    def __init__(self, dialect: sa.Dialect) -> None:
+        compiled = _upsert_statement(_INSERT[dialect.name](_T)).compile(dialect=dialect)
+        self.sql = str(compiled)
+        names = [c.name for c in _T.c]
+        self._positions: list[str] | None = (
+            list(compiled.positiontup) if compiled.positiontup else None
+        )
+        if self._positions is not None and sorted(self._positions) != sorted(names):
+            raise RuntimeError(f"unexpected upsert parameters: {self._positions}")
+        self._names = names
+
+    def params(self, row: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        values = {n: row.get(n) for n in self._names}
+        for name in _JSON_COLUMNS:
+            if values[name] is not None:
+                values[name] = orjson.dumps(values[name]).decode()
+        if self._positions is None:
+            return values
+        return tuple(values[n] for n in self._positions)
+
+
 # --- the store -----------------------------------------------------------------
 
 
 class AuditStore:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
-        self._upsert = _upsert_statement(_INSERT[engine.dialect.name](_T))
-        self._columns = [c.name for c in _T.c]
+        self._upsert = _RawUpsert(engine.dialect)
         summary = [c for c in _T.c if c.name not in schema.SUMMARY_EXCLUDE]
         self._summary_cols = summary
 
@@ -207,10 +235,9 @@ class AuditStore:
                 latest[row["request_id"]] = row
         if not latest:
             return 0
-        cols = self._columns
-        params = [{c: r.get(c) for c in cols} for r in latest.values()]
+        params = [self._upsert.params(r) for r in latest.values()]
         with self._writing() as conn:
-            conn.execute(self._upsert, params)
+            conn.exec_driver_sql(self._upsert.sql, params)
         return len(params)
 
     def upsert_batch(self, records: Sequence[AuditRecord]) -> int:
