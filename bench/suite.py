@@ -82,7 +82,8 @@ class Options:
         return cls(
             quick=False, rounds=7, per_round=200, image_per_round=20, delay_per_round=40,
             rates=(10.0, 25.0, 50.0, 75.0, 100.0, 150.0, 200.0, 300.0, 400.0, 500.0, 650.0,
-                   800.0, 1000.0, 1250.0, 1600.0, 2000.0, 2500.0, 3200.0, 4000.0),
+                   800.0, 1000.0, 1250.0, 1600.0, 2000.0, 2500.0, 3200.0, 4000.0, 5000.0,
+                   6400.0, 8000.0),
             step_s=2.0, stream_rounds=3, stream_one=4, stream_many=(64, 2),
             paced=(0.020, 0.010), grace_s=5.0,
         )  # fmt: skip
@@ -215,6 +216,7 @@ async def instant_phase(opts: Options, peers: dict[str, Running], eng: Running) 
             clients, plain, opts.rates, opts.step_s, P99_LIMIT_S, grace_s=opts.grace_s
         )
         out["rps"] = ladder.max_rates(P99_LIMIT_S)
+        out["rps_top"] = max(opts.rates)
         out["rps_steps"] = {
             n: [[s.offered, s.p99 * 1000 if s.latencies else None, s.errors] for s in steps]
             for n, steps in ladder.steps.items()

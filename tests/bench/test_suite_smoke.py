@@ -245,6 +245,7 @@ RESULTS = {
         "vlgate": {"p50": 7.5, "p99": 9.0, "n": 2},
     },
     "rps": {"direct": 2000.0, "litellm": 100.0, "vlgate": 250.0},
+    "rps_top": 2000.0,
     "stream": {
         "1": {
             "direct": {"ttft_p50": 20.0, "itl_p99": 11.0, "tokens_s": 100.0},
@@ -269,6 +270,7 @@ def test_report_renders_tables_and_skips() -> None:
     text = render(RESULTS, ["benchmarks-suite-latency.png"])
     assert "| instant | vlgate | 0.700 | 2.000 | 0.500 | 1.000 | 0.400 | 7.50 | 2.50 |" in text
     assert "| vlgate | 250 | 0.12 |" in text
+    assert "| direct | >= 2000 | 1.00 |" in text  # passed the last step: a lower bound
     assert "- vlgate+audit+guards: not wired" in text
     assert "![benchmarks-suite-latency.png](benchmarks-suite-latency.png)" in text
     assert "**missed**" in text and "not measured" in text
