@@ -187,15 +187,13 @@ def _vlgate_planner(audit: bool, guards: bool) -> Planner:
 
 
 def _needs_nginx() -> str | None:
-    return None if shutil.which("nginx") else "nginx not installed (apt-get install -y nginx)"
+    return None if shutil.which("nginx") else "nginx not installed (bench/peers/setup-peers.sh)"
 
 
 def _needs_litellm() -> str | None:
     if (PEERS_VENV / "bin" / "litellm").exists():
         return None
-    return (
-        f"LiteLLM not installed: python3 -m venv {PEERS_VENV} && its pip install 'litellm[proxy]'"
-    )
+    return f"LiteLLM not installed in {PEERS_VENV} (bench/peers/setup-peers.sh)"
 
 
 def _probe_audit(peer: Running, engine_port: int) -> str | None:
