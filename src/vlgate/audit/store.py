@@ -26,6 +26,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 
 from vlgate.audit import migrations, schema
+from vlgate.audit.config import AuditSettings
 from vlgate.audit.record import INTERRUPTED_VERSION, AuditRecord, RecordStatus
 from vlgate.errors import InvalidRequest
 
@@ -200,6 +201,10 @@ class AuditStore:
     @classmethod
     def from_dsn(cls, dsn: str, *, fsync: bool = False, pool_size: int = 5) -> AuditStore:
         return cls(create_engine(dsn, fsync=fsync, pool_size=pool_size))
+
+    @classmethod
+    def from_settings(cls, settings: AuditSettings) -> AuditStore:
+        return cls.from_dsn(settings.dsn, fsync=settings.fsync, pool_size=settings.pool_size)
 
     def migrate(self) -> list[str]:
         return migrations.apply(self.engine)
