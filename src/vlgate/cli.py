@@ -42,10 +42,13 @@ def _demo_overrides(settings_overrides: dict[str, Any]) -> None:
 
     with err.status("preparing the offline demo checkpoint (first run only)..."):
         folders = write_demo_checkpoint(demo_cache_dir())
+    from vlgate.backends.embedded.wiring import DEMO_PRESETS
+
     settings_overrides["embedded"] = {
         mode: {"checkpoint": str(folder), "model_name": f"vlgate-demo-{mode}"}
         for mode, folder in folders.items()
     }
+    settings_overrides.setdefault("presets", DEMO_PRESETS)
 
 
 def _run(app_: Any, host: str, port: int, graceful_s: float, drain_delay_s: float = 0.0) -> None:
@@ -218,19 +221,17 @@ def _register_subcommands() -> None:
 
     capacity_cli.register(app)
     cost_cli.register(app, source=_cost_source())
-    try:
-        from vlgate.audit.cli import app as traces_app
-    except ImportError:  # pragma: no cover - audit CLI not built
-        return
+    from vlgate.audit.cli import app as traces_app
+    from vlgate.pipelines.cli import register as register_pipelines
+
     app.add_typer(traces_app, name="traces", help="Read the audit trail.")
+    register_pipelines(app)
 
 
 def _cost_source() -> Any:
-    try:
-        from vlgate.audit.cli import cost_rows_source
-    except ImportError:  # pragma: no cover
-        return None
-    return cost_rows_source
+    from vlgate.cost_source import audit_rows
+
+    return audit_rows
 
 
 @app.command()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from vlgate.errors import InvalidRequest
 from vlgate.types import SamplingParams
@@ -52,6 +53,17 @@ class PresetSettings(BaseModel):
     thinking_min_temperature: float = 0.4  # FACTS.md: keep Thinking at 0.4-1.0
     thinking_min_max_tokens: int = 8_192  # FACTS.md: start at 8K
     strict: bool = False  # reject pitfalls with a 400 instead of correcting them
+
+    @model_validator(mode="before")
+    @classmethod
+    def _partial(cls, data: Any) -> Any:
+        """A config may set a few fields of a preset; the rest keep their defaults."""
+        if isinstance(data, dict):
+            data = dict(data)
+            for key, default in (("instruct", _instruct), ("thinking", _thinking)):
+                if isinstance(data.get(key), dict):
+                    data[key] = {**default().model_dump(), **data[key]}
+        return data
 
     def for_mode(self, mode: Mode) -> Preset:
         return self.instruct if mode is Mode.INSTRUCT else self.thinking

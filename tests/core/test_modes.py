@@ -91,3 +91,14 @@ def test_configured_floor_and_minimum() -> None:
         SamplingParams(temperature=0.5, max_tokens=1000), Mode.THINKING, s, text_only=True
     )
     assert (out.temperature, out.max_tokens) == (0.6, 4096)
+
+
+def test_partial_preset_keeps_other_defaults() -> None:
+    s = PresetSettings.model_validate({"thinking": {"max_tokens": 96}})
+    assert s.thinking.max_tokens == 96
+    assert (s.thinking.temperature, s.thinking.top_p, s.thinking.max_tokens_text_only) == (
+        1.0,
+        0.95,
+        81_920,
+    )
+    assert s.instruct.presence_penalty == 1.5

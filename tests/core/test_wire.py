@@ -55,3 +55,20 @@ def test_vllm_sglang_llamacpp_metrics() -> None:
     assert r is not None and (r.engine, r.waiting, r.running) == ("llamacpp", 1.0, 5.0)
     assert parse_queue("process_cpu_seconds_total 3\n") is None
     assert parse_queue('vllm:num_requests_waiting{x="1"} NaNish\n') is None
+
+
+def test_pick_model_per_mode() -> None:
+    from vlgate.backends.upstream import pick_model
+    from vlgate.modes import Mode
+
+    served = [
+        "auto",
+        "instruct",
+        "thinking",
+        "Qwen/Qwen3-VL-4B-Instruct",
+        "Qwen/Qwen3-VL-4B-Thinking",
+    ]
+    assert pick_model(served, Mode.THINKING) == "Qwen/Qwen3-VL-4B-Thinking"
+    assert pick_model(served, Mode.INSTRUCT) == "Qwen/Qwen3-VL-4B-Instruct"
+    assert pick_model(["my-model"], Mode.THINKING) == "my-model"
+    assert pick_model([], Mode.THINKING) is None

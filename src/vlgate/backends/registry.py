@@ -7,27 +7,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from vlgate.backends.base import Backend
 from vlgate.backends.upstream import UpstreamBackend
 from vlgate.config import Settings
 from vlgate.modes import Mode
 
-Factory = Callable[[Settings, Mode], Sequence[Backend]]
+Factory = Callable[[Settings], Mapping[Mode, Sequence[Backend]]]
 
 
-def _upstream(settings: Settings, mode: Mode) -> Sequence[Backend]:
-    specs = settings.instruct if mode is Mode.INSTRUCT else settings.thinking
-    return [UpstreamBackend(mode, spec) for spec in specs]
+def _upstream(settings: Settings) -> dict[Mode, Sequence[Backend]]:
+    return {
+        Mode.INSTRUCT: [UpstreamBackend(Mode.INSTRUCT, spec) for spec in settings.instruct],
+        Mode.THINKING: [UpstreamBackend(Mode.THINKING, spec) for spec in settings.thinking],
+    }
 
 
-def _embedded(settings: Settings, mode: Mode) -> Sequence[Backend]:
-    if mode.value not in settings.embedded:
-        return []
+def _embedded(settings: Settings) -> Mapping[Mode, Sequence[Backend]]:
+    if not settings.embedded:
+        return {}
     from vlgate.backends.embedded.wiring import embedded_backends  # torch: only when used
 
-    return embedded_backends(settings, mode)
+    return embedded_backends(settings)
 
 
 FACTORIES: dict[str, Factory] = {"upstream": _upstream, "embedded": _embedded}
@@ -35,10 +37,7 @@ FACTORIES: dict[str, Factory] = {"upstream": _upstream, "embedded": _embedded}
 
 def build_replicas(settings: Settings) -> dict[Mode, list[Backend]]:
     out: dict[Mode, list[Backend]] = {}
-    for mode in Mode:
-        replicas: list[Backend] = []
-        for factory in FACTORIES.values():
-            replicas.extend(factory(settings, mode))
-        if replicas:
-            out[mode] = replicas
-    return out
+    for factory in FACTORIES.values():
+        for mode, replicas in factory(settings).items():
+            out.setdefault(mode, []).extend(replicas)
+    return {mode: replicas for mode, replicas in out.items() if replicas}

@@ -55,6 +55,19 @@ class UpstreamSettings(BaseModel):
     send_top_k: bool = True  # hosted OpenAI endpoints reject top_k
 
 
+_ALIASES = {"auto", "default", "vlgate", "instruct", "thinking"}
+
+
+def pick_model(ids: list[str], mode: Mode) -> str | None:
+    """The served model for ``mode``: vLLM serves one; a server that serves several
+    (another vlgate, a hosted endpoint) is asked for the one whose id names the mode."""
+    real = [i for i in ids if i.lower() not in _ALIASES]
+    for model_id in real:
+        if mode.value in model_id.lower():
+            return model_id
+    return real[0] if real else (ids[0] if ids else None)
+
+
 class UpstreamBackend:
     """One engine replica for one mode."""
 
@@ -108,11 +121,10 @@ class UpstreamBackend:
     async def _discover_model(self) -> None:
         try:
             resp = await self._client.get(self._models_url, headers=self._headers, timeout=5.0)
-            data = resp.json().get("data") or []
-            if data:
-                self._model = str(data[0]["id"])
+            ids = [str(m["id"]) for m in resp.json().get("data") or []]
         except (httpx.HTTPError, ValueError, KeyError, TypeError):
-            pass  # retried lazily; the request then names the model "default"
+            return  # retried lazily; the request then names the model "default"
+        self._model = pick_model(ids, self.mode)
 
     async def _poll_metrics(self) -> None:
         interval = self.settings.metrics_interval_s

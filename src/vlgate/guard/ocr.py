@@ -64,7 +64,7 @@ class TesseractOcr:
 
     def available(self) -> bool:
         try:
-            import pytesseract  # type: ignore[import-untyped]  # noqa: F401
+            import pytesseract  # noqa: F401
         except ImportError:
             return False
         return shutil.which("tesseract") is not None

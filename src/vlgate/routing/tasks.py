@@ -27,6 +27,7 @@ DEFAULT_TASKS: dict[str, Mode] = {
     "video_captioning": _I,
     "product_search": _I,
     "grading": _I,
+    "grounding": _I,
     # Thinking: slower, more accurate, reviewed later.
     "math": _T,
     "stem": _T,

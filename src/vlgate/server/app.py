@@ -162,9 +162,14 @@ def instance_id(settings: Settings) -> str:
     return settings.server.instance_id or f"{socket.gethostname()}-{settings.server.port}"
 
 
-def create_app(settings: Settings, *, backends: BackendFactory | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    *,
+    backends: BackendFactory | None = None,
+    extra_metrics: Callable[[], str] | None = None,
+) -> FastAPI:
     """The gateway app. ``backends`` replaces building them from settings (tests,
-    the embedded engine)."""
+    the embedded engine); ``extra_metrics`` appends Prometheus text to /metrics."""
     state: dict[str, Gateway] = {}
     # The store object is lazy (no connection until the lifespan migrates it); it is
     # made here because the trace-reading routes are mounted at construction.
@@ -298,6 +303,9 @@ def create_app(settings: Settings, *, backends: BackendFactory | None = None) ->
             expected = gw.router.expected_s(mode)
             if expected is not None:
                 gw.metrics.expected_latency.labels(mode.value).set(expected)
-        return Response(generate_latest(gw.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        body = generate_latest(gw.metrics.registry)
+        if extra_metrics is not None:
+            body += extra_metrics().encode()
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return app

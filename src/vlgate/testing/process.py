@@ -49,11 +49,12 @@ class GatewayProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60.0) -> GatewayProcess:
+    def spawn(self, cli_args: Sequence[str]) -> subprocess.Popen[bytes]:
+        """Start ``vlgate <cli_args>`` with this object's env and log."""
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "vlgate.cli", "serve", "--port", str(self.port), *self.args],
+                [sys.executable, "-m", "vlgate.cli", *cli_args],
                 env=self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -61,9 +62,14 @@ class GatewayProcess:
         finally:
             if out is not subprocess.DEVNULL:
                 out.close()  # type: ignore[union-attr]
+        return self.proc
+
+    def start(self, timeout: float = 60.0, command: Sequence[str] = ("serve",)) -> GatewayProcess:
+        """Run ``vlgate <command> --port N <args>`` and wait until it is ready."""
+        proc = self.spawn([*command, "--port", str(self.port), *self.args])
         wait_until(lambda: self.ready() or not self.alive(), timeout)
         if not self.alive():
-            raise RuntimeError(f"vlgate exited with {self.proc.returncode}: {self.log_tail()}")
+            raise RuntimeError(f"vlgate exited with {proc.returncode}: {self.log_tail()}")
         return self
 
     def alive(self) -> bool:
