@@ -109,8 +109,10 @@ class FakeEngine:
         return self
 
     def stop(self) -> None:
+        """Stop at once: stalled requests are cut, not waited for."""
         if self._server is not None:
             self._server.should_exit = True
+            self._server.force_exit = True
         if self._thread is not None:
             self._thread.join(timeout=5)
 
