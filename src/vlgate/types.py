@@ -135,6 +135,7 @@ class GenerationRequest:
     extra: dict[str, Any] = field(default_factory=dict)  # passthrough fields (tools, ...)
     deadline: float | None = None  # monotonic time by which it must finish
     replica: str | None = None  # set by the pool: the replica that served it
+    stream: bool = True  # the client streams (an upstream may answer in one body otherwise)
 
     def has_media(self) -> bool:
         return any(not isinstance(p, TextPart) for m in self.messages for p in m.parts)

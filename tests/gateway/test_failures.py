@@ -90,18 +90,31 @@ def test_failure_mid_stream_raises_and_is_not_success(make_stack: Any, script: S
     assert stack.metric("vlgate_upstream_errors_total", mode="instruct") == 1
 
 
-def test_failure_mid_json_response_is_502(make_stack: Any) -> None:
+def test_failure_mid_json_body_is_retried(make_stack: Any) -> None:
+    # A JSON client is answered from the engine's one JSON body: a body cut off
+    # half-way sent nothing to the client, so it is safe to retry.
     stack = make_stack()
     stack.thk.push(Script(reset_after=2))
+    resp = stack.client().chat.completions.create(model="thinking", messages=USER)
+    assert resp.choices[0].message.content
+    assert len(stack.thk.requests) == 2 and not stack.ins.requests
+    assert stack.metric("vlgate_retries_total", mode="thinking") == 1
+    assert stack.metric("vlgate_requests_total", mode="thinking", status="completed") == 1
+
+
+def test_json_body_cut_on_every_try_is_502(make_stack: Any) -> None:
+    stack = make_stack(overrides={"routing": {"fallback_on_explicit": False}})
+    stack.thk.push(*[Script(reset_after=2) for _ in range(3)])
     with pytest.raises(openai.APIStatusError) as err:
         stack.client().chat.completions.create(model="thinking", messages=USER)
     assert err.value.status_code == 502
-    # Output had started: no retry, no fallback, a failure on Thinking.
-    assert len(stack.thk.requests) == 1 and not stack.ins.requests
+    assert len(stack.thk.requests) == 3 and not stack.ins.requests  # 1 try + 2 retries
     assert stack.metric("vlgate_requests_total", mode="thinking", status="failed") == 1
 
 
-STALL_BEFORE = {"first_byte_timeout_s": 0.3}
+# JSON clients are served from the engine's whole body, bounded by total_timeout_s;
+# stream_always makes a stall show within first_byte_timeout_s for them too.
+STALL_BEFORE = {"first_byte_timeout_s": 0.3, "stream_always": True}
 
 
 def test_stall_before_first_byte_is_504(make_stack: Any) -> None:
@@ -165,3 +178,11 @@ def test_client_disconnect_cancels_the_engine(make_stack: Any, until: Callable[.
         what="the request to be recorded as cancelled",
     )
     assert stack.metric("vlgate_requests_total", status="completed") == 0
+
+
+def test_json_client_stall_is_bounded_by_the_total_timeout(make_stack: Any) -> None:
+    stack = make_stack(upstream={"total_timeout_s": 0.5}, overrides=ONE_TRY)
+    stack.ins.push(Script(stall_s=2.0))
+    with pytest.raises(openai.APIStatusError) as err:
+        stack.client().chat.completions.create(model="instruct", messages=USER)
+    assert err.value.status_code == 504

@@ -29,6 +29,9 @@ def test_instruct_preset_sent(shared: Any, client: openai.OpenAI) -> None:
     body = shared.ins.requests[-1]
     assert _sampling(body) == (0.7, 0.8, 20, 1.5)
     assert body["max_tokens"] == 16_384
+    assert body["stream"] is False  # a JSON client: one body from the engine too
+    client.chat.completions.create(model="instruct", messages=USER, stream=True).close()
+    body = shared.ins.requests[-1]
     assert body["stream"] is True and body["stream_options"] == {"include_usage": True}
 
 

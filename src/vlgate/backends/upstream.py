@@ -1,10 +1,13 @@
 """A Backend that calls any OpenAI-compatible engine server over HTTP.
 
 vLLM, SGLang, llama.cpp's server, MLX servers and hosted endpoints all speak the
-same chat-completions stream; their differences (where the reasoning goes, what
-the queue metrics are called) are tables, not branches. The request is always
-streamed upstream: the first-byte timeout, time-to-first-token and cancellation
-then work the same for JSON and SSE clients.
+same chat-completions wire; their differences (where the reasoning goes, what the
+queue metrics are called) are tables in ``openai_wire`` and ``engine_metrics``.
+
+The transport is aiohttp (its C HTTP parser costs a fraction of a pure-Python
+client per request). Connections are kept alive and reused: a response is always
+read to its end before it is released. A client that streams is streamed to;
+a client that wants one JSON body gets the engine's one JSON body.
 """
 
 from __future__ import annotations
@@ -12,30 +15,18 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from typing import Any
 
-import httpx
+import aiohttp
 import orjson
 from pydantic import BaseModel, Field
 
 from vlgate.backends.engine_metrics import parse_queue
+from vlgate.backends.openai_wire import chunk_events, merge_finish, status_error, whole_events
 from vlgate.backends.payload import build_payload
 from vlgate.backends.sse import SSEDecoder
-from vlgate.errors import InvalidRequest, UpstreamError, UpstreamTimeout
+from vlgate.errors import UpstreamError, UpstreamTimeout
 from vlgate.modes import Mode
-from vlgate.types import (
-    BackendEvent,
-    Finish,
-    GenerationRequest,
-    LoadSnapshot,
-    ReasoningDelta,
-    TextDelta,
-    Usage,
-)
-
-RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
-# Engines name the separated trace differently (FACTS.md); first match wins.
-REASONING_FIELDS = ("reasoning_content", "reasoning")
+from vlgate.types import BackendEvent, Finish, GenerationRequest, LoadSnapshot
 
 
 class UpstreamSettings(BaseModel):
@@ -44,15 +35,20 @@ class UpstreamSettings(BaseModel):
     name: str | None = Field(None, description="replica name in metrics and audit")
     api_key: str | None = None
     connect_timeout_s: float = 5.0
-    first_byte_timeout_s: float = 120.0
+    first_byte_timeout_s: float = 120.0  # streamed: until the first chunk
     read_timeout_s: float = 60.0  # longest silence between two chunks
-    total_timeout_s: float = 900.0
+    total_timeout_s: float = 900.0  # whole request, and a non-streamed one's only limit
     metrics_url: str | None = None  # default: the server root + /metrics
     metrics_interval_s: float = 1.0
     metrics_max_age_s: float = 5.0  # older numbers are ignored (never hold a breaker open)
     concurrency_hint: int = 16  # batch slots, for the estimate without engine metrics
     max_connections: int = 512
     send_top_k: bool = True  # hosted OpenAI endpoints reject top_k
+    stream_always: bool = Field(
+        False,
+        description="stream from the engine for JSON clients too: a stalled engine is then "
+        "caught within first_byte_timeout_s rather than total_timeout_s, for more CPU per request",
+    )
 
 
 _ALIASES = {"auto", "default", "vlgate", "instruct", "thinking"}
@@ -71,13 +67,7 @@ def pick_model(ids: list[str], mode: Mode) -> str | None:
 class UpstreamBackend:
     """One engine replica for one mode."""
 
-    def __init__(
-        self,
-        mode: Mode,
-        settings: UpstreamSettings,
-        *,
-        client: httpx.AsyncClient | None = None,
-    ) -> None:
+    def __init__(self, mode: Mode, settings: UpstreamSettings) -> None:
         self.mode = mode
         self.settings = settings
         base = settings.url.rstrip("/")
@@ -86,15 +76,8 @@ class UpstreamBackend:
         self._models_url = base + "/models"
         root = base[: -len("/v1")] if base.endswith("/v1") else base
         self._metrics_url = settings.metrics_url or root + "/metrics"
-        self._own_client = client is None
-        self._client = client or httpx.AsyncClient(
-            limits=httpx.Limits(
-                max_connections=settings.max_connections,
-                max_keepalive_connections=settings.max_connections,
-            ),
-            timeout=httpx.Timeout(settings.read_timeout_s, connect=settings.connect_timeout_s),
-        )
-        self._headers = {"content-type": "application/json", "accept": "text/event-stream"}
+        self._session: aiohttp.ClientSession | None = None
+        self._headers = {"content-type": "application/json"}
         if settings.api_key:
             self._headers["authorization"] = f"Bearer {settings.api_key}"
         self._model = settings.model
@@ -106,6 +89,25 @@ class UpstreamBackend:
 
     # -- lifecycle -------------------------------------------------------------
 
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(
+                limit=self.settings.max_connections,
+                limit_per_host=self.settings.max_connections,
+                keepalive_timeout=30,
+                ttl_dns_cache=60,
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=aiohttp.ClientTimeout(
+                    total=None, sock_connect=self.settings.connect_timeout_s
+                ),
+                json_serialize=lambda o: orjson.dumps(o).decode(),
+                auto_decompress=False,
+            )
+        return self._session
+
     async def start(self) -> None:
         if self._model is None:
             await self._discover_model()
@@ -115,14 +117,20 @@ class UpstreamBackend:
         if self._poller is not None:
             self._poller.cancel()
             await asyncio.gather(self._poller, return_exceptions=True)
-        if self._own_client:
-            await self._client.aclose()
+        if self._session is not None:
+            await self._session.close()
+
+    async def _get(self, url: str, limit_s: float) -> tuple[int, bytes]:
+        async with self.session.get(
+            url, headers=self._headers, timeout=aiohttp.ClientTimeout(total=limit_s)
+        ) as resp:
+            return resp.status, await resp.read()
 
     async def _discover_model(self) -> None:
         try:
-            resp = await self._client.get(self._models_url, headers=self._headers, timeout=5.0)
-            ids = [str(m["id"]) for m in resp.json().get("data") or []]
-        except (httpx.HTTPError, ValueError, KeyError, TypeError):
+            _, raw = await self._get(self._models_url, 5.0)
+            ids = [str(m["id"]) for m in orjson.loads(raw).get("data") or []]
+        except (aiohttp.ClientError, TimeoutError, ValueError, KeyError, TypeError, AttributeError):
             return  # retried lazily; the request then names the model "default"
         self._model = pick_model(ids, self.mode)
 
@@ -130,12 +138,12 @@ class UpstreamBackend:
         interval = self.settings.metrics_interval_s
         while True:
             try:
-                resp = await self._client.get(self._metrics_url, timeout=max(interval, 1.0))
-                self._healthy = resp.status_code < 500
-                reading = parse_queue(resp.text) if resp.status_code == 200 else None
+                status, raw = await self._get(self._metrics_url, max(interval, 1.0))
+                self._healthy = status < 500
+                reading = parse_queue(raw.decode("utf-8", "replace")) if status == 200 else None
                 if reading is not None:
                     self._queue = (reading.waiting, reading.running, time.monotonic())
-            except httpx.HTTPError:
+            except (aiohttp.ClientError, TimeoutError):
                 self._healthy = False
             await asyncio.sleep(interval)
 
@@ -146,10 +154,10 @@ class UpstreamBackend:
 
     async def ready(self) -> bool:
         try:
-            resp = await self._client.get(self._models_url, headers=self._headers, timeout=2.0)
-        except httpx.HTTPError:
+            status, _ = await self._get(self._models_url, 2.0)
+        except (aiohttp.ClientError, TimeoutError):
             return False
-        return resp.status_code == 200
+        return status == 200
 
     def load(self) -> LoadSnapshot:
         q = self._queue
@@ -174,12 +182,16 @@ class UpstreamBackend:
         payload = build_payload(
             request, self._model or "default", send_top_k=self.settings.send_top_k
         )
+        streamed = request.stream or self.settings.stream_always
+        if not streamed:
+            payload["stream"] = False
+            payload.pop("stream_options", None)
         body = orjson.dumps(payload)
         started = time.monotonic()
         self._inflight += 1
         finished = False
         try:
-            async for event in self._stream(body, request):
+            async for event in self._exchange(body, request, streamed):
                 if isinstance(event, Finish):
                     finished = True
                 yield event
@@ -192,44 +204,47 @@ class UpstreamBackend:
 
     # -- the exchange ----------------------------------------------------------
 
-    def _timeouts(self, request: GenerationRequest) -> tuple[float, float]:
+    def _deadline(self, request: GenerationRequest) -> float:
         total = self.settings.total_timeout_s
         if request.deadline is not None:
             total = min(total, request.deadline - time.monotonic())
         if total <= 0:
-            raise UpstreamTimeout(
-                "the request's deadline passed before it was sent", retryable=False
-            )
-        return min(self.settings.first_byte_timeout_s, total), total
+            raise UpstreamTimeout("the request's deadline passed before it was sent")
+        return time.monotonic() + total
 
-    async def _stream(self, body: bytes, request: GenerationRequest) -> AsyncIterator[BackendEvent]:
-        first_byte_s, total_s = self._timeouts(request)
-        deadline = time.monotonic() + total_s
+    async def _exchange(
+        self, body: bytes, request: GenerationRequest, streamed: bool
+    ) -> AsyncIterator[BackendEvent]:
+        deadline = self._deadline(request)
+        # A streamed reply must start within first_byte_timeout_s; a whole one may
+        # take the whole generation.
+        first_s = self.settings.first_byte_timeout_s if streamed else float("inf")
         sent = False
         try:
-            req = self._client.build_request(
-                "POST", self._chat_url, content=body, headers=self._headers
-            )
-            async with asyncio.timeout(first_byte_s):
-                resp = await self._client.send(req, stream=True)
+            async with asyncio.timeout(min(first_s, deadline - time.monotonic())):
+                resp = await self.session.post(self._chat_url, data=body, headers=self._headers)
             try:
-                if resp.status_code != 200:
-                    raise await _status_error(resp, self.name)
-                async for event in self._read(resp, first_byte_s, deadline):
-                    sent = True
-                    yield event
+                if resp.status != 200:
+                    async with asyncio.timeout(max(0.1, min(10.0, deadline - time.monotonic()))):
+                        raw = await resp.read()
+                    raise status_error(resp.status, raw, self.name)
+                if streamed:
+                    async for event in self._read_stream(resp, first_s, deadline):
+                        sent = True
+                        yield event
+                else:
+                    async with asyncio.timeout(deadline - time.monotonic()):
+                        raw = await resp.read()
+                    for event in whole_events(raw, self.name):
+                        yield event
             finally:
-                await resp.aclose()
+                resp.release()  # back to the pool when read to the end, else closed
         except TimeoutError:
             what = "the rest of the stream" if sent else "a first byte"
             raise UpstreamTimeout(
                 f"{self.name} did not send {what} in time", retryable=not sent, sent_output=sent
             ) from None
-        except httpx.TimeoutException as exc:
-            raise UpstreamTimeout(
-                f"{self.name} timed out: {type(exc).__name__}", retryable=not sent, sent_output=sent
-            ) from None
-        except httpx.HTTPError as exc:
+        except aiohttp.ClientError as exc:
             raise UpstreamError(
                 f"{self.name} connection failed: {type(exc).__name__}: {exc}",
                 retryable=not sent,
@@ -237,37 +252,34 @@ class UpstreamBackend:
                 code="upstream_connection",
             ) from None
 
-    async def _read(
-        self, resp: httpx.Response, first_byte_s: float, deadline: float
+    async def _read_stream(
+        self, resp: aiohttp.ClientResponse, first_s: float, deadline: float
     ) -> AsyncIterator[BackendEvent]:
         """Decode the SSE body. Each read has its own timeout (never one spanning a
-        ``yield``); the finish is held until the usage chunk or ``[DONE]``."""
+        ``yield``); the finish is held until the usage chunk or ``[DONE]``, and the
+        body is read to its end so the connection can be reused."""
         decoder = SSEDecoder()
-        chunks = resp.aiter_raw()
+        content = resp.content
         finish: Finish | None = None
         sent = False
-        limit = first_byte_s
-        while True:
-            try:
-                async with asyncio.timeout(min(limit, deadline - time.monotonic())):
-                    raw = await anext(chunks)
-            except StopAsyncIteration:
-                payloads, done = decoder.close(), True
-            else:
-                payloads, done = decoder.feed(raw), False
-                limit = self.settings.read_timeout_s
+        limit = first_s
+        done = False
+        while not done:
+            async with asyncio.timeout(min(limit, deadline - time.monotonic())):
+                raw = await content.readany()
+            limit = self.settings.read_timeout_s
+            payloads = decoder.feed(raw) if raw else decoder.close()
+            done = not raw
             for data in payloads:
                 if data == b"[DONE]":
                     done = True
                     break
-                for event in _events(data, self.name, sent):
+                for event in chunk_events(data, self.name, sent):
                     if isinstance(event, Finish):
-                        finish = _merge_finish(finish, event)
+                        finish = merge_finish(finish, event)
                     else:
                         sent = True
                         yield event
-            if done or (finish is not None and finish.finish_reason and finish.usage):
-                break
         if finish is None or not finish.finish_reason:
             raise UpstreamError(
                 f"{self.name} closed the stream before it finished",
@@ -275,80 +287,10 @@ class UpstreamBackend:
                 sent_output=sent,
                 code="upstream_incomplete",
             )
+        if not content.at_eof():  # the chunked terminator after [DONE]
+            try:
+                async with asyncio.timeout(max(0.05, min(1.0, deadline - time.monotonic()))):
+                    await content.read()
+            except (TimeoutError, aiohttp.ClientError):
+                pass  # finished all the same; this connection just won't be reused
         yield finish
-
-
-def _merge_finish(old: Finish | None, new: Finish) -> Finish:
-    if old is None:
-        return new
-    return Finish(new.finish_reason or old.finish_reason, new.usage or old.usage)
-
-
-async def _status_error(resp: httpx.Response, name: str) -> Exception:
-    raw = await resp.aread()
-    message = raw[:500].decode("utf-8", "replace")
-    try:
-        err = orjson.loads(raw).get("error")
-        if isinstance(err, dict) and err.get("message"):
-            message = str(err["message"])
-        elif isinstance(err, str):
-            message = err
-    except (orjson.JSONDecodeError, AttributeError):
-        pass
-    status = resp.status_code
-    if 400 <= status < 500 and status not in RETRYABLE_STATUS:
-        return InvalidRequest(
-            f"the engine rejected the request: {message}", code="upstream_rejected"
-        )
-    return UpstreamError(
-        f"{name} answered {status}: {message}",
-        retryable=status in RETRYABLE_STATUS,
-        upstream_status=status,
-        code=f"upstream_{status}",
-    )
-
-
-def _events(data: bytes, name: str, sent: bool) -> list[BackendEvent]:
-    """One SSE data payload -> events (a [DONE] without a finish yields nothing)."""
-    if data == b"[DONE]":
-        return []
-    try:
-        obj: dict[str, Any] = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        raise UpstreamError(
-            f"{name} sent a chunk that is not JSON", retryable=not sent, sent_output=sent
-        ) from None
-    if "error" in obj:
-        err = obj["error"]
-        msg = err.get("message") if isinstance(err, dict) else str(err)
-        raise UpstreamError(
-            f"{name} failed mid-stream: {msg}", retryable=not sent, sent_output=sent
-        )
-    events: list[BackendEvent] = []
-    finish: str | None = None
-    for choice in obj.get("choices") or ():
-        delta = choice.get("delta") or {}
-        for field in REASONING_FIELDS:
-            text = delta.get(field)
-            if text:
-                events.append(ReasoningDelta(text))
-                break
-        content = delta.get("content")
-        if content:
-            events.append(TextDelta(content))
-        finish = choice.get("finish_reason") or finish
-    usage = obj.get("usage")
-    if finish is not None or usage:
-        # A usage-only chunk (vLLM sends it after the finish chunk) has an empty
-        # reason; _merge_finish keeps the real one.
-        events.append(Finish(finish or "", _usage(usage) if usage else None))
-    return events
-
-
-def _usage(u: dict[str, Any]) -> Usage:
-    details = u.get("completion_tokens_details") or {}
-    return Usage(
-        prompt_tokens=int(u.get("prompt_tokens") or 0),
-        completion_tokens=int(u.get("completion_tokens") or 0),
-        reasoning_tokens=details.get("reasoning_tokens"),
-    )

@@ -228,6 +228,7 @@ class ChatService:
             response_format=rf.model_dump(exclude_none=True) if rf else None,
             extra=extra,
             deadline=time.monotonic() + self.settings.server.request_timeout_s,
+            stream=turn.req.stream,
         )
 
     async def start(self, turn: Turn) -> tuple[BackendEvent, AsyncIterator[BackendEvent]]:

@@ -176,12 +176,21 @@ class FakeEngine:
             "total_tokens": prompt_tokens + len(tokens),
         }
         if not body.get("stream"):
-            return self._whole(tokens, finish, usage)
+            return self._whole(tokens, finish, usage, script)
         return StreamingResponse(
             self._stream(tokens, finish, usage, script, body), media_type="text/event-stream"
         )
 
-    def _whole(self, tokens: list[str], finish: str, usage: dict[str, int]) -> Response:
+    def _whole(
+        self, tokens: list[str], finish: str, usage: dict[str, int], script: Script
+    ) -> Response:
+        if script.reset_after is not None or script.error_after is not None:
+            # Fail mid-body: headers and part of the JSON, then the connection drops.
+            async def broken():  # type: ignore[no-untyped-def]
+                yield b'{"id": "fake-1", "choices": [{"message": {"content": "'
+                raise ConnectionResetError("scripted reset")
+
+            return StreamingResponse(broken(), media_type="application/json")
         self.served += 1
         message = {"role": "assistant", "content": "".join(tokens)}
         out = {
