@@ -20,6 +20,7 @@ from vlgate.audit.config import AuditSettings
 from vlgate.backends.pool import PoolSettings
 from vlgate.backends.upstream import UpstreamSettings
 from vlgate.cost import PriceTable
+from vlgate.guard.config import GuardSettings
 from vlgate.limits.base import LimitSettings
 from vlgate.media.config import MediaSettings
 from vlgate.modes import PresetSettings
@@ -74,7 +75,7 @@ class Settings(BaseModel):
     audit: AuditSettings = Field(default_factory=lambda: AuditSettings())
     prices: PriceTable = Field(default_factory=lambda: PriceTable())
     limits: LimitSettings = Field(default_factory=lambda: LimitSettings())
-    guard: dict[str, Any] = Field(default_factory=dict)
+    guard: GuardSettings = Field(default_factory=lambda: GuardSettings())
 
     @model_validator(mode="after")
     def _embedded_modes(self) -> Settings:

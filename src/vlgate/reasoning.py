@@ -39,7 +39,7 @@ class Answer:
 
 @dataclass(slots=True, frozen=True)
 class Reclassified:
-    """The ``text`` already emitted as reasoning was the answer after all."""
+    """Everything emitted as reasoning was the answer after all; ``text`` is it."""
 
     text: str
 
@@ -177,8 +177,8 @@ class SplitResult:
             self.reasoning += event.text
         elif isinstance(event, Answer):
             self.answer += event.text
-        else:  # Reclassified: the trace so far was the answer
-            self.reasoning = self.reasoning[: len(self.reasoning) - len(event.text)]
+        else:  # Reclassified: all of the "trace" so far was the answer
+            self.reasoning = ""
             self.answer = event.text + self.answer
 
 

@@ -135,3 +135,16 @@ def test_bad_config_names_the_problem() -> None:
         GuardSettings(pii={"posture": "nope"})
     with pytest.raises(ValueError, match="needs terms"):
         FilterRule(id="x", kind="term")
+
+
+def test_posture_per_task_and_tenant() -> None:
+    from vlgate.guard import GuardSettings
+
+    pii = GuardSettings(pii={"tenant_postures": {"acme": "strict"}}).pii
+    assert pii.posture_for(None, None) == "standard"
+    assert pii.posture_for("kyc_form", None) == "permissive"  # extraction returns the fields
+    assert pii.posture_for("kyc_form", "acme") == "strict"  # the tenant has the last word
+    custom = GuardSettings(pii={"posture": "mine", "postures": {"mine": {}}}).pii
+    assert custom.posture_for("kyc_form", None) == "mine"  # built-in mapping dropped
+    with pytest.raises(ValueError, match="unknown postures"):
+        GuardSettings(pii={"task_postures": {"ocr": "nope"}})

@@ -74,7 +74,7 @@ def test_image_text_is_screened_at_model_resolution() -> None:
         seen.append(img.size)
         return ATTACK
 
-    screen = InputScreen(GuardSettings(), ocr=CallableOcr(transcribe))
+    screen = InputScreen(GuardSettings(ocr={"enabled": True}), ocr=CallableOcr(transcribe))
     v = screen.screen_images([image_with("x")])
     assert v.action == "flag" and seen == [(896, 192)]
 
@@ -89,7 +89,7 @@ def test_smart_resize_matches_the_processor_examples() -> None:
 
 @pytest.mark.skipif(not TesseractOcr().available(), reason="tesseract-ocr is not installed")
 def test_tesseract_reads_injection_from_an_image() -> None:
-    v = InputScreen(GuardSettings()).screen_images([image_with(ATTACK)])
+    v = InputScreen(GuardSettings(ocr={"enabled": True})).screen_images([image_with(ATTACK)])
     assert v.status == "ok" and v.action == "flag" and v.ocr_chars > 20
 
 
@@ -101,7 +101,8 @@ def test_screen_messages_and_wrap() -> None:
         ),
     ]
     screen = InputScreen(
-        GuardSettings(injection={"policy": "wrap"}), ocr=CallableOcr(lambda _: "receipt 9.90")
+        GuardSettings(injection={"policy": "wrap"}, ocr={"enabled": True}),
+        ocr=CallableOcr(lambda _: "receipt 9.90"),
     )
     verdict = screen.screen_messages(msgs)
     assert verdict.action == "wrap" and verdict.images == 1

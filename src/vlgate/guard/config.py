@@ -72,9 +72,18 @@ DEFAULT_POSTURES: dict[str, Posture] = {
 }
 
 
+_EXTRACTION_TASKS = ("ocr", "extraction", "field_extraction", "receipt", "kyc_form")
+
+
 class PiiSettings(_Model):
     enabled: bool = True
     posture: str = "standard"
+    # Postures by task class and by tenant (tenant wins): extraction jobs exist to
+    # return the fields, so they default to the permissive posture.
+    task_postures: dict[str, str] = Field(
+        default_factory=lambda: dict.fromkeys(_EXTRACTION_TASKS, "permissive")
+    )
+    tenant_postures: dict[str, str] = Field(default_factory=dict)
     postures: dict[str, Posture] = Field(default_factory=lambda: dict(DEFAULT_POSTURES))
     recognizers: list[str] = Field(default_factory=lambda: list(RECOGNIZERS))
     plugins: list[str] = Field(default_factory=list)  # "package.module:factory"
@@ -95,7 +104,26 @@ class PiiSettings(_Model):
                 bad = [e for e in channel.entities if e not in ENTITIES and ":" not in e]
                 if bad:
                     raise ValueError(f"pii.postures.{name}: unknown entity types {bad}")
+        for where, table in (
+            ("task_postures", self.task_postures),
+            ("tenant_postures", self.tenant_postures),
+        ):
+            if where not in self.model_fields_set:
+                continue  # the built-in mapping applies only where its posture exists
+            missing = sorted({p for p in table.values() if p not in self.postures})
+            if missing:
+                raise ValueError(
+                    f"pii.{where}: unknown postures {missing}; known {sorted(self.postures)}"
+                )
         return self
+
+    def posture_for(self, task: str | None, tenant: str | None) -> str:
+        """The posture name for a request: tenant's, else the task class's, else the default."""
+        for table, key in ((self.tenant_postures, tenant), (self.task_postures, task)):
+            name = table.get(key) if key is not None else None
+            if name is not None and name in self.postures:
+                return name
+        return self.posture
 
 
 class FilterRule(_Model):
@@ -156,7 +184,10 @@ class InjectionSettings(_Model):
 
 
 class OcrSettings(_Model):
-    enabled: bool = True
+    # Off by default in the gateway: OCR costs ~1-2 s of CPU per image on the request
+    # path. Turn it on for routes that take untrusted documents; while it is off the
+    # image screen reports "ocr_unavailable" (never a silent pass).
+    enabled: bool = False
     engine: str = "tesseract"
     languages: str = "eng"
     on_unavailable: Literal["flag", "block"] = "flag"

@@ -36,6 +36,7 @@ from vlgate.routing.breaker import BreakerState
 from vlgate.routing.router import Router
 from vlgate.server.audit_tap import AuditTap
 from vlgate.server.chat import ChatService, request_id_from
+from vlgate.server.guarding import GuardTap
 from vlgate.server.metrics import GatewayMetrics
 
 log = logging.getLogger("vlgate.server")
@@ -82,15 +83,21 @@ class Gateway:
                 "no backend configured: give --instruct-url/--thinking-url, --demo, or a config file"
             )
         self.router = Router(settings.routing, self.pools)
+        self.guard = GuardTap(settings.guard) if settings.guard.enabled else None
         self.audit_store = audit_store
         self.audit_writer: AuditWriter | None = None
         audit: AuditTap | None = None
         if audit_store is not None:
+            redactor = None
+            if self.guard is not None and settings.guard.pii.enabled:
+                # "redacted" audit postures use the guard layer's PII engine.
+                redactor = self.guard.guards.redactor("audit")
             self.audit_writer = AuditWriter(
                 audit_store,
                 settings.audit,
                 instance_id=instance_id(settings),
                 registry=self.metrics.registry,
+                redactor=redactor,
             )
             audit = AuditTap(self.audit_writer, settings.audit.postures.resolve)
         self.http = httpx.AsyncClient(follow_redirects=False)
@@ -98,7 +105,14 @@ class Gateway:
         self.accepting = True
         self.served: dict[str, Mode] = {n: Mode(m) for n, m in settings.models.items()}
         self.service = ChatService(
-            settings, self.router, self.pools, self.loader, self.metrics, self.served, audit
+            settings,
+            self.router,
+            self.pools,
+            self.loader,
+            self.metrics,
+            self.served,
+            audit,
+            self.guard,
         )
 
     def _count_retry(self, mode: Mode) -> Callable[[str, Exception], None]:

@@ -97,7 +97,7 @@ class AuditTap:
         if now - turn.audit_progress_at < PROGRESS_EVERY_S:
             return
         turn.audit_progress_at = now
-        r = turn.outcome.result
+        r = turn.outcome.model_text
         self.writer.progress(turn.request_id, r.answer, r.reasoning)
 
     def complete(self, turn: Turn, cost_usd: float | None) -> None:
@@ -107,8 +107,8 @@ class AuditTap:
         record.finished_at = time.time()
         record.finish_reason = o.finish_reason
         record.error = o.error or ("client disconnected" if o.status == "cancelled" else None)
-        record.answer = o.result.answer
-        record.reasoning = o.result.reasoning
+        record.answer = o.model_text.answer
+        record.reasoning = o.model_text.reasoning
         record.cost_usd = cost_usd
         if o.usage is not None:
             record.prompt_tokens = o.usage.prompt_tokens

@@ -24,6 +24,7 @@ from vlgate.backends.pool import Pool
 from vlgate.config import Settings
 from vlgate.cost import cost_breakdown
 from vlgate.errors import InvalidRequest, UpstreamError, VlgateError
+from vlgate.guard.output import OutputGuard
 from vlgate.media.loader import MediaLoader
 from vlgate.modes import Mode, apply_presets
 from vlgate.protocol import ChatCompletionRequest, ChunkEncoder, completion, parse_request
@@ -32,6 +33,7 @@ from vlgate.routing.policy import RouteDecision, RouteInput
 from vlgate.routing.router import Router
 from vlgate.server.audit_tap import AuditTap
 from vlgate.server.exchange import ClientEvent, Outcome, client_events, is_truncated
+from vlgate.server.guarding import GuardTap, guarded
 from vlgate.server.intake import Intake, build_intake, check_context
 from vlgate.server.metrics import GatewayMetrics
 from vlgate.server.options import Options, resolve_options
@@ -129,6 +131,7 @@ class ChatService:
         metrics: GatewayMetrics,
         served_models: Mapping[str, Mode],
         audit: AuditTap | None = None,
+        guard: GuardTap | None = None,
     ) -> None:
         self.settings = settings
         self.router = router
@@ -137,6 +140,7 @@ class ChatService:
         self.metrics = metrics
         self.served_models = served_models
         self.audit = audit
+        self.guard = guard
         self._postures = settings.audit.postures
         self.context_window = 262_144
 
@@ -155,6 +159,12 @@ class ChatService:
         req = parse_request(body)
         options = resolve_options(req, request.headers, self.served_models)
         intake = await build_intake(req, self.loader)
+        verdicts: list[dict[str, Any]] = []
+        if self.guard is not None:
+            intake.messages, verdict = await self.guard.screen(intake.messages, options.task)
+            self.metrics.guard_verdicts.labels("injection", verdict.action).inc()
+            if verdict.action != "allow" or verdict.status != "ok":
+                verdicts.append(verdict.to_dict())
         decision = self.router.route(
             RouteInput(
                 requested_mode=options.requested_mode,
@@ -186,6 +196,7 @@ class ChatService:
             show_reasoning=show,
             outcome=Outcome(started=received),
             received_epoch=received_epoch,
+            guard_verdicts=verdicts,
         )
 
     def _only_available(self, decision: RouteDecision) -> RouteDecision:
@@ -354,17 +365,20 @@ class ChatService:
         self, turn: Turn, first: BackendEvent, rest: AsyncIterator[BackendEvent]
     ) -> Response:
         o = turn.outcome
+        output_guard = self._output_guard(turn)
         try:
-            async for event in client_events(turn.mode, first, rest):
+            async for event in self._events(turn, first, rest, output_guard):
                 o.apply(event)
             o.status = "completed"
-        except UpstreamError as exc:
+        except VlgateError as exc:
             o.status, o.error = "failed", exc.message
-            self.metrics.upstream_errors.labels(turn.mode.value, exc.code or exc.error_type).inc()
+            self._count_failure(turn, exc)
+            self._collect_verdicts(turn, output_guard)
             self.finish(turn, stream=False)
             raise
         finally:
             await _aclose(rest)
+        self._collect_verdicts(turn, output_guard)
         info = self.finish(turn, stream=False)
         assert o.usage is not None
         body = completion(
@@ -398,10 +412,11 @@ class ChatService:
         include_usage = bool(turn.req.stream_options and turn.req.stream_options.include_usage)
         show = turn.show_reasoning
         audit = self.audit
+        output_guard = self._output_guard(turn)
         try:
             yield enc.chunk({"role": "assistant", "content": ""}, vlgate=turn.vlgate_info())
             o.bytes_sent = True
-            async for event in client_events(turn.mode, first, rest):
+            async for event in self._events(turn, first, rest, output_guard):
                 o.apply(event)
                 chunk = self._chunk(enc, event, show)
                 if chunk is not None:
@@ -410,6 +425,7 @@ class ChatService:
                     audit.progress(turn)
                 if isinstance(event, Finish):
                     o.status = "completed"
+                    self._collect_verdicts(turn, output_guard)
                     info = self.finish(turn, stream=True)
                     yield enc.chunk({}, event.finish_reason or "stop", vlgate=info)
                     if include_usage and o.usage is not None:
@@ -417,8 +433,8 @@ class ChatService:
                     yield ChunkEncoder.DONE
         except VlgateError as exc:
             o.status, o.error = "failed", exc.message
-            code = exc.code or exc.error_type
-            self.metrics.upstream_errors.labels(turn.mode.value, code).inc()
+            self._count_failure(turn, exc)
+            self._collect_verdicts(turn, output_guard)
             self.finish(turn, stream=True)
             yield ChunkEncoder.error(exc.to_dict())
         except (asyncio.CancelledError, GeneratorExit):
@@ -427,6 +443,36 @@ class ChatService:
             raise
         finally:
             await _aclose(rest)
+
+    # -- guards ----------------------------------------------------------------------
+
+    def _output_guard(self, turn: Turn) -> OutputGuard | None:
+        if self.guard is None or not self.guard.settings.enabled:
+            return None
+        return self.guard.output_guard(turn.options.task, turn.tenant)
+
+    def _events(
+        self,
+        turn: Turn,
+        first: BackendEvent,
+        rest: AsyncIterator[BackendEvent],
+        output_guard: OutputGuard | None,
+    ) -> AsyncIterator[ClientEvent]:
+        events = client_events(turn.mode, first, rest)
+        return events if output_guard is None else guarded(events, output_guard, turn.outcome)
+
+    def _collect_verdicts(self, turn: Turn, output_guard: OutputGuard | None) -> None:
+        if output_guard is None:
+            return
+        for verdict in output_guard.verdicts():
+            turn.guard_verdicts.append(verdict)
+            self.metrics.guard_verdicts.labels(verdict["kind"], verdict["action"]).inc(
+                verdict.get("count", 1)
+            )
+
+    def _count_failure(self, turn: Turn, exc: VlgateError) -> None:
+        if isinstance(exc, UpstreamError):
+            self.metrics.upstream_errors.labels(turn.mode.value, exc.code or exc.error_type).inc()
 
     @staticmethod
     def _chunk(enc: ChunkEncoder, event: ClientEvent, show: bool) -> bytes | None:

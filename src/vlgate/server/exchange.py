@@ -25,7 +25,8 @@ class Outcome:
     """Everything one response produced."""
 
     started: float  # perf_counter at request receipt
-    result: SplitResult = field(default_factory=SplitResult)
+    result: SplitResult = field(default_factory=SplitResult)  # what the client got
+    raw: SplitResult | None = None  # the model's own text, when a guard changed it
     finish_reason: str | None = None
     usage: Usage | None = None
     first_token_at: float | None = None
@@ -41,6 +42,11 @@ class Outcome:
         if self.first_token_at is None and event.text:
             self.first_token_at = time.perf_counter()
         self.result.apply(event)
+
+    @property
+    def model_text(self) -> SplitResult:
+        """What the model wrote (for the audit trail, which applies its own posture)."""
+        return self.raw if self.raw is not None else self.result
 
     @property
     def ttft_s(self) -> float | None:
