@@ -29,6 +29,7 @@ from vlgate.backends.pool import Pool
 from vlgate.backends.registry import build_replicas
 from vlgate.config import Settings
 from vlgate.errors import AuthenticationFailed, VlgateError
+from vlgate.limits.registry import make_limiter
 from vlgate.media.loader import MediaLoader
 from vlgate.modes import Mode
 from vlgate.protocol import ChatCompletionRequest
@@ -84,6 +85,7 @@ class Gateway:
             )
         self.router = Router(settings.routing, self.pools)
         self.guard = GuardTap(settings.guard) if settings.guard.enabled else None
+        self.limiter = make_limiter(settings.limits) if _has_limits(settings) else None
         self.audit_store = audit_store
         self.audit_writer: AuditWriter | None = None
         audit: AuditTap | None = None
@@ -113,6 +115,7 @@ class Gateway:
             self.served,
             audit,
             self.guard,
+            self.limiter,
         )
 
     def _count_retry(self, mode: Mode) -> Callable[[str, Exception], None]:
@@ -140,6 +143,8 @@ class Gateway:
         for pool in self.pools.values():
             await pool.aclose()
         await self.http.aclose()
+        if self.limiter is not None:
+            await self.limiter.aclose()
         if self.audit_writer is not None:
             await self.audit_writer.aclose(self.settings.server.graceful_timeout_s)
         if self.audit_store is not None:
@@ -168,6 +173,11 @@ class Gateway:
                 "missing or invalid API key (Authorization: Bearer <key>)", code="invalid_api_key"
             )
         return tenant
+
+
+def _has_limits(settings: Settings) -> bool:
+    limits = settings.limits
+    return any(t.rate or t.budget for t in (limits.default, *limits.tenants.values()))
 
 
 def instance_id(settings: Settings) -> str:

@@ -22,9 +22,12 @@ from starlette.responses import Response, StreamingResponse
 from vlgate.audit.postures import may_return_trace
 from vlgate.backends.pool import Pool
 from vlgate.config import Settings
-from vlgate.cost import cost_breakdown
+from vlgate.cost import REFERENCE_MEANS, cost_breakdown
 from vlgate.errors import InvalidRequest, UpstreamError, VlgateError
 from vlgate.guard.output import OutputGuard
+from vlgate.limits.base import Reservation
+from vlgate.limits.limiter import Limiter
+from vlgate.limits.registry import admit
 from vlgate.media.loader import MediaLoader
 from vlgate.modes import Mode, apply_presets
 from vlgate.protocol import ChatCompletionRequest, ChunkEncoder, completion, parse_request
@@ -77,6 +80,7 @@ class Turn:
     generation: GenerationRequest | None = None
     guard_verdicts: list[dict[str, Any]] = field(default_factory=list)
     audit_progress_at: float = 0.0
+    reservation: Reservation | None = None  # budget held for this request
 
     @property
     def replica(self) -> str | None:
@@ -132,6 +136,7 @@ class ChatService:
         served_models: Mapping[str, Mode],
         audit: AuditTap | None = None,
         guard: GuardTap | None = None,
+        limiter: Limiter | None = None,
     ) -> None:
         self.settings = settings
         self.router = router
@@ -141,6 +146,8 @@ class ChatService:
         self.served_models = served_models
         self.audit = audit
         self.guard = guard
+        self.limiter = limiter
+        self._background: set[asyncio.Task[None]] = set()
         self._postures = settings.audit.postures
         self.context_window = 262_144
 
@@ -179,6 +186,7 @@ class ChatService:
         if decision.mode not in self.pools:
             decision = self._only_available(decision)
         sampling, warnings = self._sampling(req, decision.mode, intake)
+        reservation = await self._admit(tenant, decision.mode, intake)
         wants = options.include_reasoning
         if wants is None:
             wants = self.settings.reasoning.default_include
@@ -197,7 +205,29 @@ class ChatService:
             outcome=Outcome(started=received),
             received_epoch=received_epoch,
             guard_verdicts=verdicts,
+            reservation=reservation,
         )
+
+    async def _admit(self, tenant: str, mode: Mode, intake: Intake) -> Reservation | None:
+        """Rate limit and budget hold (429 + Retry-After when refused). The hold is
+        the expected cost of a typical turn of this mode with this prompt."""
+        if self.limiter is None:
+            return None
+        price = self.settings.prices.price(mode)
+        expected_out = REFERENCE_MEANS[mode].completion_tokens
+        estimate = cost_breakdown(
+            Usage(intake.estimated_prompt_tokens(), round(expected_out)), price
+        ).total_usd
+        return await admit(self.limiter, tenant, estimate)
+
+    def _settle(self, turn: Turn, cost_usd: float) -> None:
+        """Book the actual cost against the hold, off the response path."""
+        if self.limiter is None or turn.reservation is None:
+            return
+        reservation, turn.reservation = turn.reservation, None
+        task = asyncio.get_running_loop().create_task(self.limiter.commit(reservation, cost_usd))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     def _only_available(self, decision: RouteDecision) -> RouteDecision:
         other = next(iter(self.pools))
@@ -340,6 +370,7 @@ class ChatService:
                 self.metrics.tokens.labels(mode, kind).inc(n)
             self.metrics.cost.labels(turn.tenant, mode, turn.options.task or "").inc(cost.total_usd)
         info["reasoning_truncated"] = is_truncated(o, turn.mode)
+        self._settle(turn, float(info.get("cost_usd") or 0.0))
         if self.audit is not None:
             self.audit.complete(turn, info.get("cost_usd"))
         return info
