@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
 from bench.peers import measure, procs
 from bench.peers.loadgen import Client, Endpoint
 from bench.peers.report import render

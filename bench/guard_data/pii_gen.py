@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import phonenumbers
-from bench.guard_data.build_gazetteer import GAZETTEER_LOCALES, HELD_OUT_LOCALES
 from faker import Faker
 from stdnum import luhn
 from stdnum.es import dni
 from stdnum.nl import bsn
+
+from bench.guard_data.build_gazetteer import GAZETTEER_LOCALES, HELD_OUT_LOCALES
 
 LANGS = ("en", "de", "fr", "es", "it", "nl")
 LOCALE = {"en": "en_US", "de": "de_DE", "fr": "fr_FR", "es": "es_ES", "it": "it_IT", "nl": "nl_NL"}

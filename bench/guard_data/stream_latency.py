@@ -17,7 +17,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.guard_data.pii_gen import generate
-
 from vlgate.guard import Guards, GuardSettings
 
 PROSE = (

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import orjson
+
 from bench.peers.stats import StepResult
 
 Clock = Callable[[], float]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 import orjson
+
 from bench.peers import procs
 from bench.peers.loadgen import Endpoint
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+
 from bench.peers.loadgen import Client, Endpoint, HttpError, SseTokens, open_loop
 from bench.peers.measure import rotated
 from bench.peers.report import goals, render
