@@ -78,7 +78,7 @@ def serve_engine(tokens: int, interval_s: float) -> None:
     _serve(engine.app, _listen(), "off")
 
 
-def serve_gateway(engine_url: str, profile: str | None) -> None:
+def serve_gateway(engine_url: str, profile: str | None, guards: bool) -> None:
     from vlgate.config import load_settings
     from vlgate.server.app import create_app
 
@@ -86,6 +86,7 @@ def serve_gateway(engine_url: str, profile: str | None) -> None:
         overrides={
             "instruct": [{"url": engine_url, "model": "bench-instruct"}],
             "audit": {"enabled": False},
+            "guard": {"enabled": guards},
         },
         environ={},
     )
@@ -285,10 +286,11 @@ def run(args: argparse.Namespace) -> None:
         procs.append(fast)
         slow = Proc.start("--serve-engine", "64", str(args.interval))
         procs.append(slow)
-        gw_args = ["--profile-out", args.profile] if args.profile else []
+        guard_args = ["--guards"] if args.guards else []
+        gw_args = [*guard_args, *(["--profile-out", args.profile] if args.profile else [])]
         gw_fast = Proc.start("--serve-gateway", fast.url, *gw_args)
         procs.append(gw_fast)
-        gw_slow = Proc.start("--serve-gateway", slow.url)
+        gw_slow = Proc.start("--serve-gateway", slow.url, *guard_args)
         procs.append(gw_slow)
         paths = Paths((fast.port, gw_fast.port), (slow.port, gw_slow.port))
         started = time.perf_counter()
@@ -314,9 +316,10 @@ def run(args: argparse.Namespace) -> None:
         ]
     )
     print(body)
+    section = SECTION + (" with guards on" if args.guards else "")
     if args.write:
-        write_section(DOC, SECTION, body)
-        print(f"\nwrote the '{SECTION}' section of {DOC.relative_to(ROOT)}")
+        write_section(DOC, section, body)
+        print(f"\nwrote the '{section}' section of {DOC.relative_to(ROOT)}")
 
 
 def main() -> None:
@@ -324,8 +327,9 @@ def main() -> None:
         serve_engine(int(sys.argv[2]), float(sys.argv[3]))
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--serve-gateway":
-        profile = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--profile-out" else None
-        serve_gateway(sys.argv[2], profile)
+        rest = sys.argv[3:]
+        profile = rest[rest.index("--profile-out") + 1] if "--profile-out" in rest else None
+        serve_gateway(sys.argv[2], profile, guards="--guards" in rest)
         return
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--rounds", type=int, default=6)
@@ -338,6 +342,11 @@ def main() -> None:
     p.add_argument("--profile", help="write vlgate's cProfile stats to this file")
     p.add_argument("--quick", action="store_true", help="a short smoke run; writes nothing")
     p.add_argument("--no-write", dest="write", action="store_false")
+    p.add_argument(
+        "--guards",
+        action="store_true",
+        help="run vlgate with the guard layer on (PII redaction, filters, injection screen)",
+    )
     args = p.parse_args()
     args.argv = sys.argv[1:]
     if args.quick:
