@@ -5,13 +5,16 @@ Each *family* (override, role play, system-prompt leak, exfiltration, fake chat
 delimiters, hidden-from-user, authority claims, new instructions) is a set of
 patterns in English, German, French, Spanish, Italian, Dutch and Portuguese with a
 weight; the score is ``1 - prod(1 - w)`` over the families present. Encoded
-payloads (base64, hex, URL-encoding) are decoded and scored too.
+payloads (base64, hex, URL-encoding, zero-width bits, Unicode tags, rot13) are
+decoded and scored by what they say; a "decode and follow" cue alone stays below
+the default threshold.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import re
 import unicodedata
 import urllib.parse
@@ -48,13 +51,14 @@ FAMILIES: dict[str, tuple[float, tuple[str, ...]]] = {
             r"\bfrom\s+now\s+on\b.{0,30}\b(?:you|your|respond|answer|reply|only)\b",
             r"\byour\s+(?:new|real|actual|only)\s+(?:task|goal|job|purpose|objective)\b",
             r"\binstead\b.{0,40}\b(?:you\s+(?:must|should|will)|respond|reply|output|say|write)\b",
-            r"\b(?:ab\s+jetzt|von\s+nun\s+an|désormais|à\s+partir\s+de\s+maintenant|a\s+partir\s+de\s+ahora|d'ora\s+in\s+poi|vanaf\s+nu|a\s+partir\s+de\s+agora)\b",
+            r"\b(?:ab\s+jetzt|von\s+nun\s+an|désormais|à\s+partir\s+de\s+maintenant|a\s+partir\s+de\s+ahora|d'ora\s+in\s+poi|vanaf\s+nu|a\s+partir\s+de\s+agora)\b"
+            r".{0,40}\b(?:du|dein\w*|tu|vous|votre|tú|usted|tu[oa]|jij|je|você|antwort\w*|répond\w*|respond\w*|rispond\w*|antwoord\w*)\b",
         ),
     ),
     "role_play": (
         0.75,
         (
-            r"\byou\s+are\s+(?:now|no\s+longer)\b",
+            r"\byou\s+are\s+(?:now|no\s+longer)\b(?!\s+(?:\w+ed|logged|signed|set\s+up)\b)",
             r"\b(?:act|behave|respond)\s+as\s+(?:if\s+you\s+(?:were|are)\s+)?(?:an?\s+)?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|rogue|different)\b",
             r"\bpretend\s+(?:to\s+be|you\s+are|that\s+you)\b",
             r"\b(?:roleplay|role-play)\s+as\b",
@@ -129,7 +133,12 @@ _COMPILED = {
     name: (weight, tuple(re.compile(p, re.IGNORECASE | re.DOTALL) for p in patterns))
     for name, (weight, patterns) in FAMILIES.items()
 }
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u202e\u202d"), None)
+_ZW_BITS = {"\u200b": "0", "\u200c": "1"}
+_ZW_RUN = re.compile("[\u200b\u200c]{16,}")
+_TAGS = re.compile("[\U000e0020-\U000e007e]{4,}")  # Unicode tag characters: ASCII smuggling
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u202e\u202d"), None
+) | dict.fromkeys(range(0xE0000, 0xE0080), None)
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
@@ -137,8 +146,12 @@ _B64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{24,}={0,2}(?![A-Za-z0-9+/=]
 _HEX = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]?){16,}(?![0-9A-Fa-f])")
 _PCT = re.compile(r"(?:%[0-9A-Fa-f]{2}){6,}")
 _DECODE_CUE = re.compile(
-    r"(?i)\b(?:decode|base64|b64|rot13|hex)\b.{0,40}\b(?:follow|execute|run|obey|instructions?|do)\b"
+    r"(?i)\b(?:decode|base64|b64|rot13|rot-13|hex)\b.{0,40}\b(?:follow|execute|run|obey|instructions?|do)\b"
 )
+# A cue alone ("decode this and follow it") is suspicious but not enough to flag; the
+# decoded content decides (its own score, floored at ENCODED_MIN when it is an injection).
+CUE_WEIGHT = 0.35
+ENCODED_MIN = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +170,14 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+def _zero_width_bits(run: str) -> str:
+    bits = "".join(_ZW_BITS[c] for c in run)
+    data = bytes(int(bits[i : i + 8], 2) for i in range(0, len(bits) - 7, 8))
+    return data.decode("utf-8", errors="ignore")
+
+
 def _decoded(text: str) -> Iterator[str]:
+    """Payloads hidden from a reader: base64, hex, %-encoding, zero-width bits, tags, rot13."""
     for m in _B64.finditer(text):
         raw = m.group()
         try:
@@ -171,6 +191,11 @@ def _decoded(text: str) -> Iterator[str]:
             continue
     for m in _PCT.finditer(text):
         yield urllib.parse.unquote(m.group())
+    for m in _ZW_RUN.finditer(text):
+        yield _zero_width_bits(m.group())
+    for m in _TAGS.finditer(text):
+        yield "".join(chr(ord(c) - 0xE0000) for c in m.group())
+    yield codecs.encode(text, "rot13")
 
 
 class InjectionScorer:
@@ -194,9 +219,9 @@ class InjectionScorer:
             for decoded in _decoded(text):
                 inner = self.score(decoded, _depth=1)
                 if inner.score > 0.3:
-                    found["encoded"] = max(0.8, inner.score)
+                    found["encoded"] = max(found.get("encoded", 0.0), ENCODED_MIN, inner.score)
             if _DECODE_CUE.search(text):
-                found["encoded"] = max(found.get("encoded", 0.0), 0.6)
+                found["encoding_cue"] = CUE_WEIGHT
         remaining = 1.0
         for weight in found.values():
             remaining *= 1.0 - weight
