@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from vlgate.errors import ContentBlocked
 from vlgate.guard.config import GuardSettings
-from vlgate.guard.injection import InjectionScorer
-from vlgate.guard.ocr import OCR_ENGINES, OcrEngine, OcrUnavailable, smart_resize
+from vlgate.guard.injection import InjectionScore, InjectionScorer
+from vlgate.guard.ocr import OCR_ENGINES, OcrEngine, OcrUnavailable, PassOcr, smart_resize
 from vlgate.types import ChatMessage, ImagePart, MediaImage, Part, TextPart, VideoPart
 
 log = logging.getLogger("vlgate.guard")
@@ -78,7 +78,12 @@ class InputScreen:
         self.scorer = scorer or InjectionScorer()
         o = settings.ocr
         self.ocr = ocr or OCR_ENGINES.get(o.engine, OCR_ENGINES["none"])(
-            languages=o.languages, upscale_below=o.upscale_below, timeout_s=o.timeout_s
+            languages=o.languages,
+            upscale_below=o.upscale_below,
+            timeout_s=o.timeout_s,
+            # OcrSettings has no budget field yet (config.py is shared): until it
+            # does, the engine's default budget applies.
+            **({"budget_s": o.budget_s} if hasattr(o, "budget_s") else {}),
         )
 
     def _decide(self, score: float) -> ScreenAction:
@@ -109,11 +114,10 @@ class InputScreen:
         best, reasons, chars, details = 0.0, set[str](), 0, []
         for i, image in enumerate(images):
             try:
-                text = self.ocr.extract(self.model_view(image))
+                text, scored = self._read(self.model_view(image))
             except OcrUnavailable as exc:
                 log.error("image injection screen failed: %s", exc)
                 return self._unavailable(len(images), "ocr_error")
-            scored = self.scorer.score(text)
             chars += len(text)
             best = max(best, scored.score)
             reasons.update(scored.reasons)
@@ -128,6 +132,20 @@ class InputScreen:
             chars,
             tuple(details),
         )
+
+    def _read(self, view: Any) -> tuple[str, InjectionScore]:
+        """OCR ``view`` pass by pass (when the engine can), stopping at the first hit."""
+        if not isinstance(self.ocr, PassOcr):
+            text = self.ocr.extract(view)
+            return text, self.scorer.score(text)
+        texts: list[str] = []
+        scored = InjectionScore(0.0, ())
+        for text in self.ocr.passes(view):
+            texts.append(text)
+            scored = self.scorer.score("\n".join(texts))
+            if scored.score >= self.threshold:
+                break
+        return "\n".join(texts), scored
 
     def _unavailable(self, count: int, status: ScreenStatus) -> InjectionVerdict:
         log.warning("image injection screen: %s; %d image(s) not screened", status, count)
