@@ -246,3 +246,46 @@ class ChunkEncoder:
         return b"data: " + orjson.dumps(exc_dict) + b"\n\n"
 
     DONE = b"data: [DONE]\n\n"
+
+
+# --- response shapes (for the OpenAPI document; responses are built as dicts) ------
+
+
+class ErrorBody(BaseModel):
+    message: str
+    type: str
+    param: str | None = None
+    code: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class ResponseMessage(BaseModel):
+    role: Literal["assistant"]
+    content: str
+    reasoning_content: str | None = None
+
+
+class Choice(BaseModel):
+    index: int
+    message: ResponseMessage
+    finish_reason: str
+
+
+class UsageOut(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+    completion_tokens_details: dict[str, int | None] | None = None
+
+
+class ChatCompletionResponse(BaseModel):
+    id: str
+    object: Literal["chat.completion"]
+    created: int
+    model: str
+    choices: list[Choice]
+    usage: UsageOut
+    vlgate: dict[str, Any] = Field(description="mode, route_reason, cost_usd, visual_tokens, ...")

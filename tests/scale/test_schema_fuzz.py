@@ -69,6 +69,9 @@ def pin_models(doc: dict[str, Any], served: list[str]) -> None:
     other field is looked at); invalid bodies still get arbitrary ones."""
     body = doc["paths"]["/v1/chat/completions"]["post"]["requestBody"]
     schema = body["content"]["application/json"]["schema"]
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        schema = doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
     schema["properties"]["model"] = {"type": "string", "enum": served}
 
 

@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 import orjson
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from prometheus_client import generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -28,11 +30,11 @@ from vlgate.backends.base import Backend
 from vlgate.backends.pool import Pool
 from vlgate.backends.registry import build_replicas
 from vlgate.config import Settings
-from vlgate.errors import AuthenticationFailed, VlgateError
+from vlgate.errors import AuthenticationFailed, InvalidRequest, VlgateError
 from vlgate.limits.registry import make_limiter
 from vlgate.media.loader import MediaLoader
 from vlgate.modes import Mode
-from vlgate.protocol import ChatCompletionRequest
+from vlgate.protocol import ChatCompletionRequest, ChatCompletionResponse, ErrorResponse
 from vlgate.routing.breaker import BreakerState
 from vlgate.routing.router import Router
 from vlgate.server.audit_tap import AuditTap
@@ -233,6 +235,15 @@ def create_app(
     async def _vlgate_error(request: Request, exc: VlgateError) -> Response:
         return error_response(exc, request.headers.get("x-request-id"))
 
+    @app.exception_handler(RequestValidationError)
+    async def _bad_params(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
+        return error_response(
+            InvalidRequest(f"{where}: {first.get('msg', 'invalid')}", param=where),
+            request.headers.get("x-request-id"),
+        )
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         err = VlgateError(str(exc.detail), code=str(exc.status_code))
@@ -251,9 +262,23 @@ def create_app(
             "requestBody": {
                 "required": True,
                 "content": {
-                    "application/json": {"schema": ChatCompletionRequest.model_json_schema()}
+                    "application/json": {
+                        "schema": {"$ref": "#/components/schemas/ChatCompletionRequest"}
+                    }
                 },
             }
+        },
+        responses={
+            200: {
+                "model": ChatCompletionResponse,
+                "content": {
+                    "text/event-stream": {
+                        "schema": {"description": "chat.completion.chunk objects, then [DONE]"}
+                    }
+                },
+                "description": "the completion (JSON), or chat.completion.chunk events (SSE)",
+            },
+            **{code: {"model": ErrorResponse, "description": why} for code, why in _ERRORS.items()},
         },
     )
     async def chat_completions(request: Request) -> Response:
@@ -332,4 +357,30 @@ def create_app(
             body += extra_metrics().encode()
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            doc = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            body = ChatCompletionRequest.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+            schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+            schemas.update(body.pop("$defs", {}))
+            schemas["ChatCompletionRequest"] = body
+            app.openapi_schema = doc
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+_ERRORS = {
+    400: "invalid request: the error names the field in param",
+    401: "missing or invalid API key",
+    404: "unknown model",
+    429: "rate limit or budget exceeded (Retry-After)",
+    502: "the engine failed",
+    503: "no replica available, or the audit store refuses (fail-closed)",
+    504: "the engine timed out",
+}
