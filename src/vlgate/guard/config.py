@@ -195,6 +195,7 @@ class OcrSettings(_Model):
     max_pixels: int = 16_777_216
     upscale_below: int = Field(default=1600, ge=0)  # OCR at 2x when the longer side is shorter
     timeout_s: float = Field(default=20.0, gt=0)
+    budget_s: float = Field(default=4.0, gt=0)  # OCR time per image across all passes
 
 
 class GuardSettings(_Model):

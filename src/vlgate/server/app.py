@@ -38,9 +38,10 @@ from vlgate.protocol import ChatCompletionRequest, ChatCompletionResponse, Error
 from vlgate.routing.breaker import BreakerState
 from vlgate.routing.router import Router
 from vlgate.server.audit_tap import AuditTap
-from vlgate.server.chat import ChatService, request_id_from
+from vlgate.server.chat import ChatService
 from vlgate.server.guarding import GuardTap
 from vlgate.server.metrics import GatewayMetrics
+from vlgate.server.turn import request_id_from
 
 log = logging.getLogger("vlgate.server")
 

@@ -19,7 +19,7 @@ from vlgate.errors import VlgateError
 from vlgate.types import ImagePart, MediaImage, VideoPart
 
 if TYPE_CHECKING:
-    from vlgate.server.chat import Turn
+    from vlgate.server.turn import Turn
 
 PROGRESS_EVERY_S = 1.0
 
