@@ -83,7 +83,7 @@ class InputScreen:
             timeout_s=o.timeout_s,
             # OcrSettings has no budget field yet (config.py is shared): until it
             # does, the engine's default budget applies.
-            **({"budget_s": o.budget_s} if hasattr(o, "budget_s") else {}),
+            budget_s=o.budget_s,
         )
 
     def _decide(self, score: float) -> ScreenAction:
