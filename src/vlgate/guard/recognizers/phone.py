@@ -15,6 +15,9 @@ DEFAULT_REGIONS: tuple[str, ...] = (
     "BR", "IN",
 )  # fmt: skip
 _DIGIT_RUN = re.compile(r"\d")
+# A phone-shaped run: digits with the separators numbers are written with. The
+# matcher (costly: one pass per region) only sees small windows around these.
+_CANDIDATE = re.compile(r"\+?\(?\d[\d \t().\-/]{4,24}\d")
 _AMOUNT = re.compile(r"^\d{1,3}(?:[.,' ]\d{3})*[.,]\d{2}$|^\d+[.,]\d{2}$")
 
 
@@ -31,8 +34,20 @@ class PhoneRecognizer:
         self.regions = tuple(regions)
 
     def find(self, text: str) -> Iterator[Span]:
-        if len(_DIGIT_RUN.findall(text)) < 7:
-            return
+        seen: list[tuple[int, int]] = []
+        for cand in _CANDIDATE.finditer(text):
+            if len(_DIGIT_RUN.findall(cand.group())) < 7:
+                continue
+            lo = max(0, cand.start() - 4)
+            window = text[lo : cand.end() + 4]
+            for span in self._find_in(window):
+                start, end = span.start + lo, span.end + lo
+                if any(start < e and end > s for s, e in seen):
+                    continue
+                seen.append((start, end))
+                yield Span(start, end, "phone", span.score, span.value)
+
+    def _find_in(self, text: str) -> Iterator[Span]:
         seen: list[tuple[int, int]] = []
         for region in (None, *self.regions):
             for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
