@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+_CONTENT = re.compile(rb'"content":"((?:[^"\\]|\\.)*)"')
+
 
 @dataclass(slots=True)
 class Timing:
@@ -22,6 +24,7 @@ class Timing:
     first_token_s: float | None  # first SSE event with non-empty "content"
     tokens: int  # SSE events with non-empty "content"
     status: int
+    chars: int = 0  # characters of content received (a proxy may merge chunks)
 
 
 class RawClient:
@@ -67,6 +70,7 @@ class RawClient:
             return Timing(time.perf_counter() - started, None, 0, status)
         first: float | None = None
         tokens = 0
+        chars = 0
         while True:
             size = int((await r.readline()).split(b";")[0], 16)
             if size == 0:
@@ -76,9 +80,10 @@ class RawClient:
             n = data.count(b'"content":"') - data.count(b'"content":""')
             if n > 0:
                 tokens += n
+                chars += sum(len(m) for m in _CONTENT.findall(data))
                 if first is None:
                     first = time.perf_counter() - started
-        return Timing(time.perf_counter() - started, first, tokens, status)
+        return Timing(time.perf_counter() - started, first, tokens, status, chars)
 
 
 def percentile(values: Sequence[float], q: float) -> float:
