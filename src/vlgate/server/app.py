@@ -307,6 +307,9 @@ def create_app(
         except VlgateError as exc:
             gw.service.fail(turn, exc)
             return error_response(exc, request_id)
+        except asyncio.CancelledError:
+            gw.service.cancelled(turn)  # the client left while the engine started
+            raise
         if turn.req.stream:
             return gw.service.respond_sse(turn, first, rest)
         try:

@@ -297,6 +297,12 @@ class ChatService:
         turn.outcome.status, turn.outcome.error = "failed", exc.message
         self.finish(turn, stream=turn.req.stream)
 
+    def cancelled(self, turn: Turn) -> None:
+        """The client went away: the audit record, breaker probe and budget hold
+        are closed all the same."""
+        turn.outcome.status = "cancelled"
+        self.finish(turn, stream=turn.req.stream)
+
     # -- responses -----------------------------------------------------------------
 
     def headers(self, turn: Turn) -> dict[str, str]:
@@ -323,6 +329,9 @@ class ChatService:
             self._count_failure(turn, exc)
             self._collect_verdicts(turn, output_guard)
             self.finish(turn, stream=False)
+            raise
+        except asyncio.CancelledError:
+            self.cancelled(turn)
             raise
         finally:
             await aclose_stream(rest)
