@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from vlgate.backends.base import Backend
-from vlgate.errors import UpstreamError, UpstreamTimeout, UpstreamUnavailable
+from vlgate.errors import UpstreamError
 from vlgate.modes import Mode
 from vlgate.routing.wait import expected_latency_s
 from vlgate.types import BackendEvent, GenerationRequest, LoadSnapshot
@@ -208,8 +208,4 @@ class Pool:
         s.failures = 0
 
 
-def no_replica_error(mode: Mode) -> UpstreamUnavailable:
-    return UpstreamUnavailable(f"no {mode.value} replica can take the request", retryable=False)
-
-
-__all__ = ["Pool", "PoolSettings", "RetryBudget", "UpstreamTimeout", "no_replica_error"]
+__all__ = ["Pool", "PoolSettings", "RetryBudget"]

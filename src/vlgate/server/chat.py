@@ -372,7 +372,6 @@ class ChatService:
         output_guard = self._output_guard(turn)
         try:
             yield enc.chunk({"role": "assistant", "content": ""}, vlgate=turn.vlgate_info())
-            o.bytes_sent = True
             async for event in self._events(turn, first, rest, output_guard):
                 o.apply(event)
                 chunk = self._chunk(enc, event, show)

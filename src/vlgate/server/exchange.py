@@ -32,7 +32,6 @@ class Outcome:
     first_token_at: float | None = None
     status: str = "open"  # completed | failed | cancelled | rejected
     error: str | None = None
-    bytes_sent: bool = False
 
     def apply(self, event: ClientEvent) -> None:
         if isinstance(event, Finish):
