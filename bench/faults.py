@@ -171,7 +171,11 @@ def write_config(tmp: Path, ins: list[FakeEngine], thk: list[FakeEngine], **over
         "server": {"graceful_timeout_s": 10, "request_timeout_s": 30},
         "instruct": [{"url": e.url, "name": f"ins-{i}", **up} for i, e in enumerate(ins)],
         "thinking": [{"url": e.url, "name": f"thk-{i}", **up} for i, e in enumerate(thk)],
-        "pool": {"max_retries": 4, "retry_ratio": 0.2, "eject_after": 3},
+        # 15% of tries fail before the first byte (10% 5xx/429 + 5% stalls): with 7
+        # tries a request is lost with p = 0.15**7 (~2e-6), so "every pre-first-byte
+        # fault recovered" holds over 5,000 requests; the retry budget still caps
+        # retries at ~20% of requests. (With 5 tries: ~0.4 losses expected per run.)
+        "pool": {"max_retries": 6, "retry_ratio": 0.2, "eject_after": 3},
         "audit": {
             "dsn": f"sqlite:///{tmp / 'audit.db'}",
             "journal_dir": str(tmp / "journal"),
