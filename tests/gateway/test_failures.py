@@ -4,9 +4,11 @@ and a client that goes away cancelling the engine's work."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import openai
 import pytest
 
@@ -186,3 +188,22 @@ def test_json_client_stall_is_bounded_by_the_total_timeout(make_stack: Any) -> N
     with pytest.raises(openai.APIStatusError) as err:
         stack.client().chat.completions.create(model="instruct", messages=USER)
     assert err.value.status_code == 504
+
+
+def test_json_client_leaving_cancels_the_engine_call(make_stack: Any) -> None:
+    stack = make_stack()
+    stack.ins.push(Script(stall_s=3.0))  # the engine would answer after 3 s
+    started = time.monotonic()
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(
+            stack.url + "/v1/chat/completions",
+            json={"model": "instruct", "messages": USER},
+            timeout=httpx.Timeout(0.3, connect=2.0),
+        )
+    # vlgate notices the disconnect and gives up on the engine: no 3 s wait.
+    deadline = time.monotonic() + 2.0
+    while stack.metric("vlgate_requests_total", status="cancelled") < 1:
+        assert time.monotonic() < deadline, "the engine call was not cancelled"
+        time.sleep(0.05)
+    assert time.monotonic() - started < 2.5
+    assert stack.metric("vlgate_requests_total", status="completed") == 0

@@ -7,7 +7,7 @@ import asyncio
 import logging
 import socket
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -41,7 +41,7 @@ from vlgate.server.audit_tap import AuditTap
 from vlgate.server.chat import ChatService
 from vlgate.server.guarding import GuardTap
 from vlgate.server.metrics import GatewayMetrics
-from vlgate.server.turn import request_id_from
+from vlgate.server.turn import Turn, request_id_from
 
 log = logging.getLogger("vlgate.server")
 
@@ -178,6 +178,50 @@ class Gateway:
         return tenant
 
 
+async def exchange(gw: Gateway, turn: Turn, request_id: str) -> Response:
+    """Call the engine and answer: a streamed response once the first event is in,
+    or the whole JSON body."""
+    try:
+        first, rest = await gw.service.start(turn)
+    except VlgateError as exc:
+        gw.service.fail(turn, exc)
+        return error_response(exc, request_id)
+    except asyncio.CancelledError:
+        gw.service.cancelled(turn)  # the client left while the engine started
+        raise
+    if turn.req.stream:
+        return gw.service.respond_sse(turn, first, rest)
+    try:
+        return await gw.service.respond_json(turn, first, rest)
+    except VlgateError as exc:
+        return error_response(exc, request_id)
+
+
+async def until_disconnect(request: Request, work: Awaitable[Response]) -> Response:
+    """Run ``work``; if the client disconnects first, cancel it (closing the engine
+    connection stops the generation) and answer 499 to nobody."""
+    task = asyncio.ensure_future(work)
+    watcher = asyncio.ensure_future(_disconnected(request))
+    try:
+        done, _ = await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    finally:
+        watcher.cancel()
+    if task in done:
+        return task.result()
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    return Response(status_code=499)
+
+
+async def _disconnected(request: Request) -> None:
+    # The body has been read, so the next ASGI message is the disconnect.
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
 def _has_limits(settings: Settings) -> bool:
     limits = settings.limits
     return any(t.rate or t.budget for t in (limits.default, *limits.tenants.values()))
@@ -302,20 +346,9 @@ def create_app(
                 gw.service.audit.open(turn)  # fail-closed: a 503 before any work
         except VlgateError as exc:
             return error_response(exc, request_id)
-        try:
-            first, rest = await gw.service.start(turn)
-        except VlgateError as exc:
-            gw.service.fail(turn, exc)
-            return error_response(exc, request_id)
-        except asyncio.CancelledError:
-            gw.service.cancelled(turn)  # the client left while the engine started
-            raise
-        if turn.req.stream:
-            return gw.service.respond_sse(turn, first, rest)
-        try:
-            return await gw.service.respond_json(turn, first, rest)
-        except VlgateError as exc:
-            return error_response(exc, request_id)
+        # Until a response starts, a client that goes away cancels the engine's work
+        # (an SSE response watches for it itself once it has started).
+        return await until_disconnect(request, exchange(gw, turn, request_id))
 
     @app.get("/v1/models")
     async def list_models() -> Response:
