@@ -85,11 +85,11 @@ class Settings(BaseModel):
         return self
 
 
-def _deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+def deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in over.items():
         if isinstance(value, Mapping) and isinstance(out.get(key), dict):
-            out[key] = _deep_merge(out[key], value)
+            out[key] = deep_merge(out[key], value)
         else:
             out[key] = value
     return out
@@ -131,9 +131,9 @@ def load_settings(
         if not isinstance(loaded, dict):
             raise ConfigError(f"config {path} must be a mapping at the top level")
         data = loaded
-    data = _deep_merge(data, env_overrides(environ))
+    data = deep_merge(data, env_overrides(environ))
     if overrides:
-        data = _deep_merge(data, overrides)
+        data = deep_merge(data, overrides)
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:

@@ -22,7 +22,7 @@ import openai
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from vlgate.config import Settings, load_settings
+from vlgate.config import Settings, deep_merge, load_settings
 from vlgate.server.app import create_app
 from vlgate.testing.fake_engine import THINKING_REPLY, FakeEngine
 from vlgate.testing.servers import ThreadedServer
@@ -30,16 +30,6 @@ from vlgate.testing.servers import ThreadedServer
 INSTRUCT_MODEL = "qwen-instruct"
 THINKING_MODEL = "qwen-thinking"
 USER = [{"role": "user", "content": "What is in the picture?"}]
-
-
-def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in over.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def wait_until(check: Callable[[], bool], *, timeout: float = 5.0, what: str = "") -> None:
@@ -125,7 +115,7 @@ def start_stack(
         "thinking": [{"url": e.url, **up} for e in thk],
         "audit": {"enabled": False},
     }
-    settings = load_settings(overrides=_merge(base, overrides or {}), environ={})
+    settings = load_settings(overrides=deep_merge(base, overrides or {}), environ={})
     try:
         server = ThreadedServer(create_app(settings)).start()
     except Exception:

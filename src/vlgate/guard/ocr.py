@@ -8,7 +8,6 @@ through ``available()``; the screen then reports ``ocr_unavailable``, never a pa
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import time
@@ -19,24 +18,15 @@ from typing import Any, Protocol, runtime_checkable
 from PIL import Image
 from PIL.Image import Resampling
 
-FACTOR = 32  # patch 16 x spatial merge 2
+from vlgate.media.tokens import smart_resize as media_smart_resize
 
 
 def smart_resize(
     height: int, width: int, *, min_pixels: int = 65_536, max_pixels: int = 16_777_216
 ) -> tuple[int, int]:
-    """Qwen3-VL's processor arithmetic (FACTS.md): sides to multiples of 32, area in range."""
-    h = max(FACTOR, round(height / FACTOR) * FACTOR)
-    w = max(FACTOR, round(width / FACTOR) * FACTOR)
-    if h * w > max_pixels:
-        beta = math.sqrt(height * width / max_pixels)
-        h = max(FACTOR, math.floor(height / beta / FACTOR) * FACTOR)
-        w = max(FACTOR, math.floor(width / beta / FACTOR) * FACTOR)
-    elif h * w < min_pixels:
-        beta = math.sqrt(min_pixels / (height * width))
-        h = math.ceil(height * beta / FACTOR) * FACTOR
-        w = math.ceil(width * beta / FACTOR) * FACTOR
-    return h, w
+    """The size the model sees an image at: media intake's processor arithmetic
+    with Qwen3-VL's default limits (FACTS.md)."""
+    return media_smart_resize(height, width, min_pixels=min_pixels, max_pixels=max_pixels)
 
 
 @runtime_checkable
