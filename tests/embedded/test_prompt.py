@@ -4,9 +4,18 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
-from vlgate.backends.embedded.prompt import PromptBuilder, VisionSpec, frame_timestamps
+from vlgate.backends.embedded.prompt import (
+    PromptBuilder,
+    VisionSpec,
+    frame_timestamps,
+    video_frame_size,
+)
+from vlgate.errors import InvalidRequest
+from vlgate.media.tokens import video_tokens
 from vlgate.types import ChatMessage, ImagePart, MediaImage, MediaVideo, TextPart, VideoPart
 
 
@@ -100,3 +109,50 @@ def test_timestamps_pair_frames() -> None:
     frames = [_image(32, 32, ts=t) for t in (0.0, 0.5, 1.0)]
     video = MediaVideo(frames=frames, fps=2.0, duration_s=1.5, tokens=0)
     assert frame_timestamps(video, 2) == [0.25, 1.0]
+
+
+def _intake_count(frames: int, w: int, h: int, spec: VisionSpec) -> int:
+    """What media intake reports for the clip (vlgate.media.video's count)."""
+    return video_tokens(
+        max(frames, spec.temporal_patch_size),
+        w,
+        h,
+        min_pixels=spec.video_min_pixels,
+        max_pixels=spec.video_max_pixels,
+        temporal_factor=spec.temporal_patch_size,
+        cap_pixels_per_frame=spec.cap_pixels_per_frame,
+        max_tokens_per_frame=spec.max_tokens_per_frame,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    frames=st.integers(1, 64),
+    w=st.integers(8, 4000),
+    h=st.integers(8, 4000),
+    cap=st.booleans(),
+)
+def test_engine_frame_size_is_intakes_arithmetic(frames: int, w: int, h: int, cap: bool) -> None:
+    spec = VisionSpec(cap_pixels_per_frame=cap)
+    if max(w, h) / min(w, h) > 200:
+        with pytest.raises(InvalidRequest):
+            video_frame_size(frames, h, w, spec)
+        return
+    fh, fw = video_frame_size(frames, h, w, spec)
+    temporal = -(-max(frames, 2) // 2)
+    assert temporal * (fh // 32) * (fw // 32) == _intake_count(frames, w, h, spec)
+
+
+@pytest.mark.parametrize(("frames", "w", "h"), [(3, 1280, 720), (1, 200, 100), (4, 20, 20)])
+def test_video_prompt_carries_the_tokens_intake_counted(
+    builders: dict[str, PromptBuilder], frames: int, w: int, h: int
+) -> None:
+    b = builders["instruct"]
+    clip = [_image(w, h, ts=float(t), color=30 * t) for t in range(frames)]
+    video = MediaVideo(frames=clip, fps=1.0, duration_s=float(frames), tokens=0)
+    prompt = b.build([user(VideoPart(video), "Describe.")])
+    expected = _intake_count(frames, w, h, b.spec)
+    # 1280x720 keeps 880 tokens a frame: the old per-frame cap (768) would not
+    assert prompt.visual_tokens == prompt.input_ids.count(151656) == expected
+    t, gh, gw = prompt.video_grid_thw[0].tolist()
+    assert t * gh * gw // 4 == expected

@@ -7,18 +7,21 @@ image processor makes the patches), and each video placeholder to one
 the key frames' own timestamps, as Qwen3-VL's processor writes it.
 
 Videos are patchified here (numpy + Pillow) instead of through transformers'
-``Qwen3VLVideoProcessor``, which needs torchvision; the layout is the same.
+``Qwen3VLVideoProcessor``, which needs torchvision; the layout is the same. The frame
+size comes from :mod:`vlgate.media.tokens` (the video processor's ``smart_resize``),
+the same arithmetic media intake uses to count a clip's tokens before the request is
+sent, so the gateway's ``visual_tokens`` and the engine's prompt always agree.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from vlgate.errors import InvalidRequest
+from vlgate.media.tokens import AspectRatioError, video_frame_limit, video_smart_resize
 from vlgate.types import ChatMessage, ImagePart, MediaImage, MediaVideo, TextPart, VideoPart
 
 IMAGE_PAD, VIDEO_PAD = "<|image_pad|>", "<|video_pad|>"
@@ -35,6 +38,7 @@ class VisionSpec:
     temporal_patch_size: int = 2
     video_min_pixels: int = 4_096
     video_max_pixels: int = 25_165_824
+    cap_pixels_per_frame: bool = False  # qwen-vl-utils' per-frame cap; off in transformers
     max_tokens_per_frame: int = 768
     mean: tuple[float, float, float] = (0.5, 0.5, 0.5)
     std: tuple[float, float, float] = (0.5, 0.5, 0.5)
@@ -73,29 +77,31 @@ def template_messages(messages: list[ChatMessage]) -> list[dict[str, Any]]:
     return out
 
 
-def _smart_resize(frames: int, height: int, width: int, spec: VisionSpec) -> tuple[int, int]:
-    factor = spec.patch_size * spec.merge_size
-    per_frame = max(
-        min(spec.max_tokens_per_frame * factor * factor, spec.video_max_pixels // frames),
-        int(spec.video_min_pixels * 1.05),
+def video_frame_size(frames: int, height: int, width: int, spec: VisionSpec) -> tuple[int, int]:
+    """(height, width) each of ``frames`` key frames is resized to: the video
+    processor's arithmetic, shared with media intake's token count."""
+    factor, tps = spec.patch_size * spec.merge_size, spec.temporal_patch_size
+    frames = max(frames, tps)  # a one-frame clip is padded to a temporal patch
+    budget = video_frame_limit(
+        frames,
+        min_pixels=spec.video_min_pixels,
+        max_pixels=spec.video_max_pixels,
+        factor=factor,
+        cap_pixels_per_frame=spec.cap_pixels_per_frame,
+        max_tokens_per_frame=spec.max_tokens_per_frame,
     )
-    max_pixels, min_pixels = per_frame * frames, spec.video_min_pixels
-    if max(height, width) / min(height, width) > 200:
-        raise InvalidRequest("video frame aspect ratio above 200", param="messages")
-    if height < factor or width < factor:
-        scale = max(factor / height, factor / width)
-        height, width = int(height * scale), int(width * scale)
-    h = max(factor, round(height / factor) * factor)
-    w = max(factor, round(width / factor) * factor)
-    if frames * h * w > max_pixels:
-        beta = math.sqrt(frames * height * width / max_pixels)
-        h = max(factor, math.floor(height / beta / factor) * factor)
-        w = max(factor, math.floor(width / beta / factor) * factor)
-    elif frames * h * w < min_pixels:
-        beta = math.sqrt(min_pixels / (frames * height * width))
-        h = math.ceil(height * beta / factor) * factor
-        w = math.ceil(width * beta / factor) * factor
-    return h, w
+    try:
+        return video_smart_resize(
+            frames,
+            height,
+            width,
+            min_pixels=spec.video_min_pixels,
+            max_pixels=budget,
+            factor=factor,
+            temporal_factor=tps,
+        )
+    except AspectRatioError as exc:
+        raise InvalidRequest(f"video frame {width}x{height}: {exc}", param="messages") from None
 
 
 def video_patches(video: MediaVideo, spec: VisionSpec) -> tuple[np.ndarray, tuple[int, int, int]]:
@@ -106,9 +112,9 @@ def video_patches(video: MediaVideo, spec: VisionSpec) -> tuple[np.ndarray, tupl
     if not frames:
         raise InvalidRequest("a video needs at least one frame", param="messages")
     tps, p, m = spec.temporal_patch_size, spec.patch_size, spec.merge_size
-    frames += [frames[-1]] * (-len(frames) % tps)
     width, height = frames[0].size
-    h, w = _smart_resize(len(frames), height, width, spec)
+    h, w = video_frame_size(len(frames), height, width, spec)
+    frames += [frames[-1]] * (-len(frames) % tps)
     arr = np.stack(
         [np.asarray(f.resize((w, h), Image.Resampling.BICUBIC), dtype=np.float32) for f in frames]
     )  # (T, H, W, C)

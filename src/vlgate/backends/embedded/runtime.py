@@ -65,6 +65,9 @@ def _vision_spec(folder: Path) -> VisionSpec:
     spec.temporal_patch_size = int(video.get("temporal_patch_size", spec.temporal_patch_size))
     spec.video_min_pixels = int(size.get("shortest_edge", spec.video_min_pixels))
     spec.video_max_pixels = int(size.get("longest_edge", spec.video_max_pixels))
+    # qwen-vl-utils' per-frame cap is not a transformers key; a checkpoint may opt in
+    spec.cap_pixels_per_frame = bool(video.get("cap_pixels_per_frame", False))
+    spec.max_tokens_per_frame = int(video.get("max_tokens_per_frame", spec.max_tokens_per_frame))
     spec.mean = tuple(video.get("image_mean", spec.mean))
     spec.std = tuple(video.get("image_std", spec.std))
     return spec
