@@ -69,12 +69,61 @@ ContentPart = Annotated[
 ]
 
 
+_TOOL_NAME = r"^[A-Za-z0-9_.\-]{1,64}$"
+
+
+class FunctionCall(_Lenient):
+    name: str = Field(min_length=1)
+    arguments: str | dict[str, Any] = Field(
+        "{}", description="JSON text (an object is accepted and serialised)"
+    )
+
+    def arguments_text(self) -> str:
+        if isinstance(self.arguments, str):
+            return self.arguments
+        return orjson.dumps(self.arguments).decode()
+
+
+class ToolCall(_Lenient):
+    id: str = Field(min_length=1)
+    type: Literal["function"] = "function"
+    function: FunctionCall
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": "function",
+            "function": {"name": self.function.name, "arguments": self.function.arguments_text()},
+        }
+
+
+class FunctionDef(_Lenient):
+    name: str = Field(pattern=_TOOL_NAME)
+    description: str | None = None
+    parameters: dict[str, Any] | None = None
+    strict: bool | None = None
+
+
+class ToolDef(_Lenient):
+    type: Literal["function"]
+    function: FunctionDef
+
+
+class NamedFunction(_Lenient):
+    name: str = Field(min_length=1)
+
+
+class NamedToolChoice(_Lenient):
+    type: Literal["function"]
+    function: NamedFunction
+
+
 class Message(_Lenient):
     role: Literal["system", "developer", "user", "assistant", "tool"]
     content: str | list[ContentPart] | None = None
     name: str | None = None
     reasoning_content: str | None = None
-    tool_calls: list[dict[str, Any]] | None = None
+    tool_calls: list[ToolCall] | None = None
     tool_call_id: str | None = None
 
 
@@ -115,8 +164,9 @@ class ChatCompletionRequest(_Lenient):
     seed: int | None = None
     n: int | None = Field(None, ge=1, le=1, description="only n=1 is supported")
     response_format: ResponseFormat | None = None
-    tools: list[dict[str, Any]] | None = None
-    tool_choice: Any = None
+    tools: list[ToolDef] | None = None
+    tool_choice: Literal["none", "auto", "required"] | NamedToolChoice | None = None
+    parallel_tool_calls: bool | None = None
     user: str | None = None
     include_reasoning: bool | None = None
     vlgate: VlgateOptions | None = None
@@ -129,7 +179,10 @@ def param_path(loc: tuple[int | str, ...]) -> str:
     """``('messages', 0, 'content', 'list[...]', 1, 'image_url', 'image_url', 'url')``
     -> ``messages[0].content[1].image_url.url``."""
     parts: list[int | str] = [
-        p for p in loc if isinstance(p, int) or ("[" not in p and p not in _UNION_LABELS)
+        p
+        for p in loc
+        if isinstance(p, int)
+        or ("[" not in p and p not in _UNION_LABELS and not p[:1].isupper())  # class: a union tag
     ]
     out = ""
     for i, p in enumerate(parts):
@@ -167,9 +220,46 @@ def parse_request(body: bytes) -> ChatCompletionRequest:
     if not isinstance(data, dict):
         raise InvalidRequest("the request body must be a JSON object")
     try:
-        return ChatCompletionRequest.model_validate(data)
+        req = ChatCompletionRequest.model_validate(data)
     except ValidationError as exc:
         raise _error_from_validation(exc) from None
+    check_tools(req)
+    return req
+
+
+def check_tools(req: ChatCompletionRequest) -> None:
+    """What the field types cannot say: a tool turn names the call it answers, that
+    call was made, and ``tool_choice`` picks a declared tool."""
+    declared = {t.function.name for t in req.tools or ()}
+    if len(declared) != len(req.tools or ()):
+        raise InvalidRequest("tools: two tools share a name", param="tools")
+    choice = req.tool_choice
+    if isinstance(choice, NamedToolChoice) and choice.function.name not in declared:
+        raise InvalidRequest(
+            f"tool_choice names {choice.function.name!r}, which is not among the tools",
+            param="tool_choice.function.name",
+        )
+    if choice == "required" and not declared:
+        raise InvalidRequest("tool_choice 'required' needs tools", param="tool_choice")
+    made: set[str] = set()
+    for i, m in enumerate(req.messages):
+        if m.tool_calls and m.role != "assistant":
+            raise InvalidRequest(
+                f"messages[{i}]: only assistant messages carry tool_calls",
+                param=f"messages[{i}].tool_calls",
+            )
+        made.update(c.id for c in m.tool_calls or ())
+        if m.role == "tool":
+            if not m.tool_call_id:
+                raise InvalidRequest(
+                    f"messages[{i}]: a tool message needs tool_call_id",
+                    param=f"messages[{i}].tool_call_id",
+                )
+            if m.tool_call_id not in made:
+                raise InvalidRequest(
+                    f"messages[{i}].tool_call_id {m.tool_call_id!r} answers no earlier tool call",
+                    param=f"messages[{i}].tool_call_id",
+                )
 
 
 # --- response ---------------------------------------------------------------------
@@ -196,10 +286,14 @@ def completion(
     finish_reason: str,
     usage: Usage,
     vlgate: dict[str, Any],
+    tool_calls: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": answer}
     if reasoning is not None:
         message["reasoning_content"] = reasoning
+    if tool_calls:
+        message["tool_calls"] = tool_calls
+        message["content"] = answer or None  # OpenAI: null when the turn only calls
     return {
         "id": request_id,
         "object": "chat.completion",
@@ -264,8 +358,9 @@ class ErrorResponse(BaseModel):
 
 class ResponseMessage(BaseModel):
     role: Literal["assistant"]
-    content: str
+    content: str | None
     reasoning_content: str | None = None
+    tool_calls: list[ToolCall] | None = None
 
 
 class Choice(BaseModel):

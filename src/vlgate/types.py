@@ -104,6 +104,9 @@ class ChatMessage:
     parts: list[Part]
     reasoning: str | None = None  # an earlier assistant turn's trace, if the client sent it
     name: str | None = None
+    # OpenAI wire shape: [{"id", "type": "function", "function": {"name", "arguments"}}]
+    tool_calls: list[dict[str, Any]] | None = None  # an assistant turn's calls
+    tool_call_id: str | None = None  # a tool turn: the call it answers
 
     def text(self) -> str:
         return "".join(p.text for p in self.parts if isinstance(p, TextPart))
@@ -172,12 +175,24 @@ class ReasoningDelta:
 
 
 @dataclass(slots=True)
+class ToolCallDelta:
+    """A piece of one tool call, OpenAI's streaming shape: the first piece of call
+    ``index`` carries its ``id`` and ``name``; ``arguments`` fragments concatenate
+    to the call's JSON arguments."""
+
+    index: int
+    arguments: str = ""
+    id: str | None = None
+    name: str | None = None
+
+
+@dataclass(slots=True)
 class Finish:
-    finish_reason: str  # stop | length | content_filter | error
+    finish_reason: str  # stop | length | tool_calls | content_filter | error
     usage: Usage | None = None
 
 
-BackendEvent = TextDelta | ReasoningDelta | Finish
+BackendEvent = TextDelta | ReasoningDelta | ToolCallDelta | Finish
 
 
 @dataclass(slots=True, frozen=True)

@@ -156,3 +156,25 @@ def test_video_prompt_carries_the_tokens_intake_counted(
     assert prompt.visual_tokens == prompt.input_ids.count(151656) == expected
     t, gh, gw = prompt.video_grid_thw[0].tolist()
     assert t * gh * gw // 4 == expected
+
+
+def test_tool_turns_render_in_qwens_form(builders: dict[str, PromptBuilder]) -> None:
+    call = {
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
+    }
+    tools = [{"type": "function", "function": {"name": "get_weather", "parameters": {}}}]
+    msgs = [
+        user("Weather in Paris?"),
+        ChatMessage("assistant", [], tool_calls=[call]),
+        ChatMessage("tool", [TextPart('{"temp_c": 21}')], tool_call_id="call_1"),
+    ]
+    text = builders["instruct"].render(msgs, tools)
+    assert '"name": "get_weather"' in text.split("<|im_end|>")[0]  # the tools, in the system turn
+    assert (
+        '<|im_start|>assistant\n<tool_call>\n{"name": "get_weather", "arguments": {"city": "Paris"}}'
+        "\n</tool_call><|im_end|>\n"
+        '<|im_start|>user\n<tool_response>\n{"temp_c": 21}\n</tool_response><|im_end|>\n'
+        "<|im_start|>assistant\n"
+    ) in text

@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 
 from vlgate.errors import InvalidRequest, UpstreamError
-from vlgate.types import BackendEvent, Finish, ReasoningDelta, TextDelta, Usage
+from vlgate.types import BackendEvent, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 # Engines name the separated trace differently (FACTS.md); first match wins.
@@ -96,6 +96,22 @@ def _text_events(delta: dict[str, Any], events: list[BackendEvent]) -> None:
     content = delta.get("content")
     if content:
         events.append(TextDelta(content))
+    for position, call in enumerate(delta.get("tool_calls") or ()):
+        if not isinstance(call, dict):
+            continue
+        fn = call.get("function") or {}
+        args = fn.get("arguments")
+        if args is not None and not isinstance(args, str):
+            args = orjson.dumps(args).decode()
+        index = call.get("index")
+        events.append(
+            ToolCallDelta(
+                index=index if isinstance(index, int) else position,
+                arguments=args or "",
+                id=call.get("id") or None,
+                name=fn.get("name") or None,
+            )
+        )
 
 
 def merge_finish(old: Finish | None, new: Finish) -> Finish:

@@ -38,16 +38,26 @@ def _content(message: ChatMessage) -> str | list[dict[str, Any]]:
     return out
 
 
+def _message(m: ChatMessage) -> dict[str, Any]:
+    out: dict[str, Any] = {"role": m.role, "content": _content(m)}
+    if m.name:
+        out["name"] = m.name
+    if m.tool_calls:
+        out["tool_calls"] = m.tool_calls
+        if not m.parts:
+            out["content"] = None
+    if m.tool_call_id is not None:
+        out["tool_call_id"] = m.tool_call_id
+    return out
+
+
 def build_payload(
     request: GenerationRequest, model: str, *, send_top_k: bool = True
 ) -> dict[str, Any]:
     s = request.sampling
     body: dict[str, Any] = {
         "model": model,
-        "messages": [
-            {"role": m.role, "content": _content(m), **({"name": m.name} if m.name else {})}
-            for m in request.messages
-        ],
+        "messages": [_message(m) for m in request.messages],
         "stream": True,
         "stream_options": {"include_usage": True},
     }

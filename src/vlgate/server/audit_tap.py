@@ -16,6 +16,7 @@ from vlgate.audit.postures import PrivacyPosture
 from vlgate.audit.record import AuditRecord, InputDigest, RecordStatus, StoredImage
 from vlgate.audit.writer import AuditWriter
 from vlgate.errors import VlgateError
+from vlgate.tools import as_text
 from vlgate.types import ImagePart, MediaImage, VideoPart
 
 if TYPE_CHECKING:
@@ -108,6 +109,9 @@ class AuditTap:
         record.finish_reason = o.finish_reason
         record.error = o.error or ("client disconnected" if o.status == "cancelled" else None)
         record.answer = o.model_text.answer
+        if o.tool_calls:  # kept in the model's own form, under the answer's posture
+            calls = as_text(o.tool_calls.to_list())
+            record.answer = f"{record.answer}\n{calls}" if record.answer else calls
         record.reasoning = o.model_text.reasoning
         record.cost_usd = cost_usd
         if o.usage is not None:

@@ -33,13 +33,27 @@ from vlgate.reasoning import Answer, Reasoning, Reclassified
 from vlgate.routing.policy import RouteDecision, RouteInput
 from vlgate.routing.router import Router
 from vlgate.server.audit_tap import AuditTap
-from vlgate.server.exchange import ClientEvent, Outcome, client_events, is_truncated
+from vlgate.server.exchange import (
+    ClientEvent,
+    Outcome,
+    client_events,
+    is_truncated,
+    tool_call_events,
+)
 from vlgate.server.guarding import GuardTap, guarded
 from vlgate.server.intake import Intake, build_intake, check_context
 from vlgate.server.metrics import GatewayMetrics
 from vlgate.server.options import resolve_options
 from vlgate.server.turn import Turn, aclose_stream, sampling_of
-from vlgate.types import BackendEvent, Finish, GenerationRequest, SamplingParams, Usage
+from vlgate.tools import delta_dict
+from vlgate.types import (
+    BackendEvent,
+    Finish,
+    GenerationRequest,
+    SamplingParams,
+    ToolCallDelta,
+    Usage,
+)
 
 
 class ChatService:
@@ -174,10 +188,14 @@ class ChatService:
     def _generation(self, turn: Turn) -> GenerationRequest:
         rf = turn.req.response_format
         extra: dict[str, Any] = {}
-        if turn.req.tools:
-            extra["tools"] = turn.req.tools
-            if turn.req.tool_choice is not None:
-                extra["tool_choice"] = turn.req.tool_choice
+        req = turn.req
+        if req.tools:
+            extra["tools"] = [t.model_dump(exclude_none=True) for t in req.tools]
+            choice = req.tool_choice
+            if choice is not None:
+                extra["tool_choice"] = choice if isinstance(choice, str) else choice.model_dump()
+            if req.parallel_tool_calls is not None:
+                extra["parallel_tool_calls"] = req.parallel_tool_calls
         return GenerationRequest(
             request_id=turn.request_id,
             mode=turn.mode,
@@ -347,6 +365,7 @@ class ChatService:
             finish_reason=o.finish_reason or "stop",
             usage=o.usage,
             vlgate=info,
+            tool_calls=o.tool_calls.to_list() if o.tool_calls else None,
         )
         return Response(
             orjson.dumps(body), media_type="application/json", headers=self.headers(turn)
@@ -415,6 +434,8 @@ class ChatService:
         output_guard: OutputGuard | None,
     ) -> AsyncIterator[ClientEvent]:
         events = client_events(turn.mode, first, rest)
+        if turn.req.tools and turn.req.tool_choice != "none":
+            events = tool_call_events(events)
         return events if output_guard is None else guarded(events, output_guard, turn.outcome)
 
     def _collect_verdicts(self, turn: Turn, output_guard: OutputGuard | None) -> None:
@@ -436,4 +457,6 @@ class ChatService:
             return enc.chunk({"content": event.text}) if event.text else None
         if isinstance(event, Reasoning):
             return enc.chunk({"reasoning_content": event.text}) if show else None
+        if isinstance(event, ToolCallDelta):
+            return enc.chunk({"tool_calls": [delta_dict(event)]})
         return None

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from vlgate.errors import UpstreamError
 from vlgate.modes import Mode
 from vlgate.reasoning import Answer, Reasoning, Reclassified, SplitEvent, SplitResult, ThinkSplitter
-from vlgate.types import BackendEvent, Finish, ReasoningDelta, TextDelta, Usage
+from vlgate.tools import ToolCallAccumulator, ToolCallParser
+from vlgate.types import BackendEvent, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 
-ClientEvent = SplitEvent | Finish
+ClientEvent = SplitEvent | ToolCallDelta | Finish
 
 
 @dataclass(slots=True)
@@ -32,11 +33,17 @@ class Outcome:
     first_token_at: float | None = None
     status: str = "open"  # completed | failed | cancelled | rejected
     error: str | None = None
+    tool_calls: ToolCallAccumulator = field(default_factory=ToolCallAccumulator)
 
     def apply(self, event: ClientEvent) -> None:
         if isinstance(event, Finish):
             self.finish_reason = event.finish_reason
             self.usage = event.usage
+            return
+        if isinstance(event, ToolCallDelta):
+            if self.first_token_at is None:
+                self.first_token_at = time.perf_counter()
+            self.tool_calls.apply(event)
             return
         if self.first_token_at is None and event.text:
             self.first_token_at = time.perf_counter()
@@ -113,6 +120,8 @@ async def client_events(
             pre_split = True
             if text := trim_reasoning(event.text):
                 yield Reasoning(text)
+        elif isinstance(event, ToolCallDelta):
+            yield event
         else:
             if splitter is not None and not pre_split:
                 for out in splitter.close(event.finish_reason):
@@ -127,9 +136,44 @@ async def client_events(
             ) from None
 
 
+async def tool_call_events(events: AsyncIterator[ClientEvent]) -> AsyncIterator[ClientEvent]:
+    """Lift ``<tool_call>`` blocks out of the answer into tool-call events (for
+    engines that send the text); calls an engine parsed itself pass through, and
+    the finish reason becomes ``tool_calls`` when the model called any."""
+    parser: ToolCallParser | None = None
+    called = False
+    engine_calls = 0  # calls the engine parsed itself: ours are numbered after them
+    async for event in events:
+        if isinstance(event, Answer):
+            if parser is None:
+                parser = ToolCallParser(first_index=engine_calls)
+            for item in parser.feed(event.text):
+                called |= not isinstance(item, str)
+                yield Answer(item) if isinstance(item, str) else item
+            continue
+        if isinstance(event, ToolCallDelta):
+            called = True
+            engine_calls = max(engine_calls, event.index + 1)
+        elif isinstance(event, Finish):
+            for item in parser.close() if parser is not None else ():
+                called |= not isinstance(item, str)
+                yield Answer(item) if isinstance(item, str) else item
+            if called and event.finish_reason in ("stop", ""):
+                event = Finish("tool_calls", event.usage)
+        yield event
+
+
 def is_truncated(outcome: Outcome, mode: Mode) -> bool:
     """The trace was cut off: Thinking stopped for length before any answer."""
     return mode is Mode.THINKING and outcome.finish_reason == "length" and not outcome.result.answer
 
 
-__all__ = ["Answer", "ClientEvent", "Outcome", "Reasoning", "Reclassified", "client_events"]
+__all__ = [
+    "Answer",
+    "ClientEvent",
+    "Outcome",
+    "Reasoning",
+    "Reclassified",
+    "client_events",
+    "tool_call_events",
+]

@@ -16,7 +16,7 @@ from vlgate.guard.output import Guards, OutputGuard
 from vlgate.guard.screen import InjectionVerdict, wrap_untrusted
 from vlgate.reasoning import Answer, Reasoning, Reclassified, SplitResult
 from vlgate.server.exchange import ClientEvent, Outcome
-from vlgate.types import ChatMessage, Finish, ImagePart, VideoPart
+from vlgate.types import ChatMessage, Finish, ImagePart, ToolCallDelta, VideoPart
 
 
 class GuardTap:
@@ -63,6 +63,11 @@ async def guarded(
                     yield Reasoning(out.text) if channel == "trace" else Answer(out.text)
             yield event
             return
+        if isinstance(event, ToolCallDelta):
+            # Arguments are JSON for a program: redacting inside them would break
+            # the call, so they pass as the model wrote them (see docs/guards.md).
+            yield event
+            continue
         outcome.raw.apply(event)
         if isinstance(event, Reclassified):
             # The untagged "trace" was the answer: drop what the trace channel held

@@ -120,7 +120,7 @@ async def build_intake(req: ChatCompletionRequest, loader: MediaLoader) -> Intak
                     parts.append(partial(_video_parts, loader, part.video_url.url, video_param))
                 elif isinstance(part, FileContent):
                     parts.append(partial(_pdf_parts, loader, part, param))
-        if message.role != "assistant" and not parts and message.role != "tool":
+        if message.role not in ("assistant", "tool") and not parts:
             raise InvalidRequest(f"messages[{i}] has no content", param=f"messages[{i}].content")
         slots.append(parts)
     loader.check_count(n_images, n_videos=n_videos)
@@ -148,7 +148,12 @@ async def build_intake(req: ChatCompletionRequest, loader: MediaLoader) -> Intak
             elif isinstance(p, VideoPart):
                 visual += p.video.tokens + _VISION_MARKERS * max(1, len(p.video.frames) // 2)
         chat = ChatMessage(
-            _role(message), flat, reasoning=message.reasoning_content, name=message.name
+            _role(message),
+            flat,
+            reasoning=message.reasoning_content,
+            name=message.name,
+            tool_calls=[c.wire() for c in message.tool_calls] if message.tool_calls else None,
+            tool_call_id=message.tool_call_id,
         )
         if chat.role == "user":
             last_user_text = chat.text()

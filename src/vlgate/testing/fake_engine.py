@@ -8,7 +8,9 @@ Behaviour is set three ways, the later winning:
 - constructor defaults (``FakeEngine(reply=..., ttft_s=..., ...)``);
 - ``POST /_script`` with a JSON list of per-request scripts consumed in order
   (``{"fail": 503}``, ``{"stall_s": 5}``, ``{"reset_after": 3}``,
-  ``{"error_after": 2}``, ``{"reply": "..."}``, ``{"finish": "length"}``);
+  ``{"error_after": 2}``, ``{"reply": "..."}``, ``{"finish": "length"}``,
+  ``{"tool_calls": [{"name": "f", "arguments": {...}}]}`` as vLLM's tool parser
+  sends them: an id and name first, then the arguments in pieces);
 - random faults at given rates, seeded (``fault_rates={"fail": 0.1, ...}``).
 
 ``POST /_metrics`` sets the reported queue numbers (``{"waiting": 9, "running": 2}``);
@@ -46,6 +48,7 @@ class Script:
     error_after: int | None = None  # send an SSE error event after N content chunks
     stall_after: int | None = None  # stop sending (but keep the socket) after N chunks
     finish: str = "stop"
+    tool_calls: list[dict[str, Any]] | None = None  # [{"name": ..., "arguments": {...}}]
 
 
 @dataclass
@@ -175,6 +178,8 @@ class FakeEngine:
             "completion_tokens": len(tokens),
             "total_tokens": prompt_tokens + len(tokens),
         }
+        if script.tool_calls and finish == "stop":
+            finish = "tool_calls"
         if not body.get("stream"):
             return self._whole(tokens, finish, usage, script)
         return StreamingResponse(
@@ -192,7 +197,20 @@ class FakeEngine:
 
             return StreamingResponse(broken(), media_type="application/json")
         self.served += 1
-        message = {"role": "assistant", "content": "".join(tokens)}
+        message: dict[str, Any] = {"role": "assistant", "content": "".join(tokens)}
+        if script.tool_calls:
+            message["content"] = message["content"] or None
+            message["tool_calls"] = [
+                {
+                    "id": f"chatcmpl-tool-{i}",
+                    "type": "function",
+                    "function": {
+                        "name": c["name"],
+                        "arguments": orjson.dumps(c["arguments"]).decode(),
+                    },
+                }
+                for i, c in enumerate(script.tool_calls)
+            ]
         out = {
             "id": "fake-1",
             "object": "chat.completion",
@@ -239,6 +257,13 @@ class FakeEngine:
                             yield chunk({"content": rest})
                 else:
                     yield chunk({"content": tok})
+            for i, call in enumerate(script.tool_calls or ()):
+                head_piece = {"index": i, "id": f"chatcmpl-tool-{i}", "type": "function"}
+                yield chunk({"tool_calls": [{**head_piece, "function": {"name": call["name"]}}]})
+                args = orjson.dumps(call["arguments"]).decode()
+                for start in range(0, len(args), 7):
+                    piece = {"index": i, "function": {"arguments": args[start : start + 7]}}
+                    yield chunk({"tool_calls": [piece]})
             yield chunk({}, finish)
             if (body.get("stream_options") or {}).get("include_usage"):
                 yield b"data: " + orjson.dumps({**head, "choices": [], "usage": usage}) + b"\n\n"

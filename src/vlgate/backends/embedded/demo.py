@@ -20,7 +20,7 @@ from typing import Any
 from vlgate.backends.embedded.templates import TEMPLATES
 from vlgate.backends.embedded.tokenizer import ADDED_TOKENS, tokenizer_files
 
-DEMO_VERSION = "1"
+DEMO_VERSION = "2"  # 2: no newline before a content-less turn's first <tool_call>
 MARKER = ".vlgate-demo"
 VOCAB_SIZE = 151936
 WEIGHT_STD = 0.5

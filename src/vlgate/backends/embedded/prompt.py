@@ -73,6 +73,10 @@ def template_messages(messages: list[ChatMessage]) -> list[dict[str, Any]]:
         item: dict[str, Any] = {"role": msg.role, "content": parts}
         if msg.reasoning:
             item["reasoning_content"] = msg.reasoning
+        if msg.tool_calls:
+            item["tool_calls"] = msg.tool_calls
+        if msg.tool_call_id is not None:
+            item["tool_call_id"] = msg.tool_call_id
         out.append(item)
     return out
 

@@ -72,7 +72,8 @@ _TURNS = r"""
 {% endif -%}
 {{ text }}
 {%- if m.tool_calls -%}{%- for call in m.tool_calls -%}
-{%- set fn = call.function if call.function else call %}{{ '\n' }}<tool_call>
+{%- set fn = call.function if call.function else call -%}
+{%- if text or not loop.first %}{{ '\n' }}{% endif %}<tool_call>
 {"name": "{{ fn.name }}", "arguments": {{ fn.arguments if fn.arguments is string else fn.arguments | tojson }}}
 </tool_call>
 {%- endfor -%}{%- endif -%}
