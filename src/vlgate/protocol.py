@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, model_validator
 
 from vlgate.errors import InvalidRequest
 from vlgate.routing.policy import Audience
@@ -146,11 +146,17 @@ class ResponseFormat(_Lenient):
     type: Literal["text", "json_object", "json_schema"]
     json_schema: dict[str, Any] | None = None
 
+    @model_validator(mode="after")
+    def _schema_given(self) -> ResponseFormat:
+        if self.type == "json_schema" and not self.json_schema:
+            raise ValueError("type 'json_schema' needs a json_schema object")
+        return self
+
 
 class ChatCompletionRequest(_Lenient):
     model: str = Field(min_length=1)
     messages: list[Message] = Field(min_length=1)
-    stream: bool = False
+    stream: StrictBool = False
     stream_options: StreamOptions | None = None
     temperature: float | None = Field(None, ge=0, le=2)
     top_p: float | None = Field(None, gt=0, le=1)
@@ -170,6 +176,11 @@ class ChatCompletionRequest(_Lenient):
     user: str | None = None
     include_reasoning: bool | None = None
     vlgate: VlgateOptions | None = None
+    # Accepted only when off: vlgate returns no log-probabilities and applies no bias,
+    # and silently ignoring a request for them would hand back wrong data.
+    logprobs: bool | None = None
+    top_logprobs: int | None = None
+    logit_bias: dict[str, float] | None = None
 
 
 _UNION_LABELS = {"str", "int", "float", "bool", "none", "list", "dict"}
@@ -224,7 +235,29 @@ def parse_request(body: bytes) -> ChatCompletionRequest:
     except ValidationError as exc:
         raise _error_from_validation(exc) from None
     check_tools(req)
+    check_unsupported(req)
     return req
+
+
+def check_unsupported(req: ChatCompletionRequest) -> None:
+    """OpenAI fields vlgate cannot honour: a clear 400 instead of a silent no-op."""
+    for name, value in (
+        ("logprobs", req.logprobs),
+        ("top_logprobs", req.top_logprobs),
+        ("logit_bias", req.logit_bias),
+    ):
+        if value:
+            raise InvalidRequest(
+                f"{name} is not supported by vlgate; leave it unset",
+                param=name,
+                code="unsupported_parameter",
+            )
+    for i, m in enumerate(req.messages):
+        if m.role == "assistant" and m.content is None and not m.tool_calls:
+            raise InvalidRequest(
+                f"messages[{i}]: an assistant message needs content or tool_calls",
+                param=f"messages[{i}].content",
+            )
 
 
 def check_tools(req: ChatCompletionRequest) -> None:

@@ -121,6 +121,28 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         {"model": "auto", "messages": [{"role": "user"}]},
         "messages[0].content",
     ),
+    (
+        "assistant_message_without_content_or_calls",
+        {"model": "auto", "messages": [TEXT, {"role": "assistant"}, TEXT]},
+        "messages[1].content",
+    ),
+    ("stream_not_a_boolean", {"model": "auto", "messages": [TEXT], "stream": "yes"}, "stream"),
+    ("logprobs_asked", {"model": "auto", "messages": [TEXT], "logprobs": True}, "logprobs"),
+    (
+        "top_logprobs_asked",
+        {"model": "auto", "messages": [TEXT], "top_logprobs": 3},
+        "top_logprobs",
+    ),
+    (
+        "logit_bias_given",
+        {"model": "auto", "messages": [TEXT], "logit_bias": {"9": 5}},
+        "logit_bias",
+    ),
+    (
+        "json_schema_without_schema",
+        {"model": "auto", "messages": [TEXT], "response_format": {"type": "json_schema"}},
+        "response_format",
+    ),
 ]
 
 
@@ -167,3 +189,10 @@ def test_unknown_route_is_openai_shaped_404(http: httpx.Client) -> None:
     resp = http.get("/v1/nothing-here")
     assert resp.status_code == 404
     assert _error(resp)["type"] == "not_found_error"
+
+
+def test_unsupported_fields_are_fine_when_off(client: openai.OpenAI) -> None:
+    resp = client.chat.completions.create(
+        model="auto", messages=[TEXT], logprobs=False, logit_bias={}, stream=False
+    )
+    assert resp.choices[0].message.content
