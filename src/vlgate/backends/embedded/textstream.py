@@ -52,18 +52,30 @@ class StopMatcher:
         if self.stopped:
             return ""
         buf = self._held + text
-        cut = min((i for i in (buf.find(s) for s in self._stops) if i >= 0), default=-1)
-        if cut >= 0:
+        cut = self._first_match(buf)
+        hold_from = len(buf) - self._tail_to_hold(buf)
+        if cut >= 0 and cut <= hold_from:
             self.stopped = True
             self._held = ""
             return buf[:cut]
-        keep = self._tail_to_hold(buf)
-        self._held = buf[len(buf) - keep :] if keep else ""
-        return buf[: len(buf) - keep]
+        # no match yet, or one that a stop starting earlier could still pre-empt
+        # ("DDE" with stops "E" and "DED": "DED" may start at 1, before the "E" at 2)
+        self._held = buf[hold_from:]
+        return buf[:hold_from]
 
     def flush(self) -> str:
+        """The text held back at the end of the stream, cut at a stop it contains."""
         out, self._held = self._held, ""
-        return "" if self.stopped else out
+        if self.stopped:
+            return ""
+        cut = self._first_match(out)
+        if cut >= 0:
+            self.stopped = True
+            return out[:cut]
+        return out
+
+    def _first_match(self, buf: str) -> int:
+        return min((i for i in (buf.find(s) for s in self._stops) if i >= 0), default=-1)
 
     def _tail_to_hold(self, buf: str) -> int:
         """Length of the longest suffix of ``buf`` that is a proper prefix of a stop."""
