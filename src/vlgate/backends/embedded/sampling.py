@@ -1,13 +1,26 @@
-"""Per-row next-token choice: logits processors, then greedy or seeded sampling.
+"""Next-token choice for a whole batch: penalties, then greedy or seeded sampling.
 
-Each running request owns a :class:`RowSampler` with its own ``torch.Generator``, so
-a seed reproduces the same tokens whatever else shares the batch. The processors run
-in the order vLLM applies them: penalties on the raw logits, then temperature, top-k,
-top-p.
+Each running request owns a :class:`RowSampler` (its resolved settings, its own
+``torch.Generator`` and, when it uses penalties, the counts of what it generated).
+:func:`choose_tokens` picks one token per row for a ``[rows, vocab]`` logits tensor
+with as few tensor operations as the rows' settings allow:
+
+- greedy rows without penalties: one ``argmax`` for all of them;
+- penalties (repetition, presence, frequency, in vLLM's order, on the raw logits):
+  one pass over the penalised rows with per-row values;
+- sampling rows: temperature per row, then rows grouped by how they filter
+  (``top_k``, whether ``top_p`` is on): one ``topk`` or ``sort``, one softmax,
+  one top-p cut and one inverse-CDF draw per group. Each row's uniform number comes
+  from its own generator.
+
+Every operation works row by row, and the group a row falls in depends only on its
+own settings, so a seeded request draws the same tokens whatever else shares the
+batch.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +43,12 @@ class SamplingConfig:
     @property
     def greedy(self) -> bool:
         return self.temperature <= 0.0
+
+    @property
+    def penalised(self) -> bool:
+        return bool(
+            self.presence_penalty or self.frequency_penalty or self.repetition_penalty != 1.0
+        )
 
 
 def resolve(params: SamplingParams, defaults: dict[str, Any]) -> SamplingConfig:
@@ -60,62 +79,144 @@ def resolve(params: SamplingParams, defaults: dict[str, Any]) -> SamplingConfig:
 
 
 class RowSampler:
-    """Chooses one request's tokens; tracks what it generated for the penalties."""
+    """One request's sampling state: settings, generator, generated-token counts."""
+
+    __slots__ = ("cfg", "counts", "generator", "plain_greedy", "vocab_size")
 
     def __init__(self, cfg: SamplingConfig, vocab_size: int, device: Any) -> None:
         import torch
 
         self.cfg = cfg
-        self._counts = torch.zeros(vocab_size, dtype=torch.float32, device=device)
-        self._gen: Any = None
+        self.vocab_size = vocab_size
+        self.plain_greedy = cfg.greedy and not cfg.penalised
+        self.counts: Any = None
+        if cfg.penalised:
+            self.counts = torch.zeros(vocab_size, dtype=torch.float32, device=device)
+        self.generator: Any = None
         if not cfg.greedy:
-            self._gen = torch.Generator(device=device)
+            self.generator = torch.Generator(device=device)
             if cfg.seed is not None:
-                self._gen.manual_seed(cfg.seed)
+                self.generator.manual_seed(cfg.seed)
             else:
-                self._gen.seed()
+                self.generator.seed()
 
-    def process(self, logits: Any) -> Any:
-        """Apply the penalties and temperature/top-k/top-p to one row of logits."""
-        import torch
-
-        cfg = self.cfg
-        logits = logits.float()
-        seen = self._counts > 0
-        if cfg.repetition_penalty != 1.0:
-            penalised = torch.where(
-                logits > 0, logits / cfg.repetition_penalty, logits * cfg.repetition_penalty
-            )
-            logits = torch.where(seen, penalised, logits)
-        if cfg.presence_penalty:
-            logits = logits - cfg.presence_penalty * seen.float()
-        if cfg.frequency_penalty:
-            logits = logits - cfg.frequency_penalty * self._counts
-        if cfg.greedy:
-            return logits
-        logits = logits / cfg.temperature
-        if cfg.top_k and cfg.top_k < logits.numel():
-            kth = torch.topk(logits, cfg.top_k).values[-1]
-            logits = logits.masked_fill(logits < kth, float("-inf"))
-        if cfg.top_p < 1.0:
-            sorted_logits, order = torch.sort(logits, descending=True)
-            probs = sorted_logits.softmax(-1)
-            drop = probs.cumsum(-1) - probs > cfg.top_p  # keep the first token always
-            logits = logits.masked_fill(drop.scatter(0, order, drop), float("-inf"))
-        return logits
+    def observe(self, token: int) -> None:
+        if self.counts is not None:
+            self.counts[token] += 1
 
     def choose(self, logits: Any) -> int:
-        import torch
+        """One row on its own (``logits``: ``[vocab]``)."""
+        return choose_tokens([self], logits.unsqueeze(0))[0]
 
-        cfg = self.cfg
-        plain = (
-            not (cfg.presence_penalty or cfg.frequency_penalty) and cfg.repetition_penalty == 1.0
-        )
-        processed = logits if cfg.greedy and plain else self.process(logits)
-        if cfg.greedy:
-            token = int(processed.argmax())
-        else:
-            probs = processed.softmax(-1)
-            token = int(torch.multinomial(probs, 1, generator=self._gen))
-        self._counts[token] += 1
-        return token
+
+def choose_tokens(samplers: Sequence[RowSampler], logits: Any) -> list[int]:
+    """One token per row of ``logits`` (``[len(samplers), vocab]``); updates the counts."""
+    import torch
+
+    if all(s.plain_greedy for s in samplers):
+        return [int(t) for t in argmax_rows(logits).tolist()]
+    out = [0] * len(samplers)
+    device = logits.device
+    plain = [i for i, s in enumerate(samplers) if s.plain_greedy]
+    if plain:
+        idx = torch.tensor(plain, device=device)
+        for i, t in zip(plain, argmax_rows(logits.index_select(0, idx)).tolist(), strict=True):
+            out[i] = int(t)
+    rest = [i for i, s in enumerate(samplers) if not s.plain_greedy]
+    x = logits.index_select(0, torch.tensor(rest, device=device)).float()
+    x = _penalise(x, [samplers[i] for i in rest])
+    greedy = [j for j, i in enumerate(rest) if samplers[i].cfg.greedy]
+    if greedy:
+        rows = argmax_rows(x.index_select(0, torch.tensor(greedy, device=device))).tolist()
+        for j, t in zip(greedy, rows, strict=True):
+            out[rest[j]] = int(t)
+    groups: dict[tuple[int, bool], list[int]] = {}
+    for j, i in enumerate(rest):
+        cfg = samplers[i].cfg
+        if not cfg.greedy:
+            k = cfg.top_k if 0 < cfg.top_k < x.shape[-1] else 0
+            groups.setdefault((k, cfg.top_p < 1.0), []).append(j)
+    for (k, nucleus), members in groups.items():
+        rows_x = x.index_select(0, torch.tensor(members, device=device))
+        picked = _sample([samplers[rest[j]] for j in members], rows_x, k, nucleus)
+        for j, t in zip(members, picked, strict=True):
+            out[rest[j]] = t
+    for s, t in zip(samplers, out, strict=True):
+        s.observe(t)
+    return out
+
+
+def argmax_rows(x: Any, chunk: int = 1024) -> Any:
+    """``x.argmax(dim=-1)`` for a ``[rows, vocab]`` tensor, the same index (the first
+    maximum), found in two passes: the maximum of each ``chunk``-wide block (a
+    vectorised ``amax``), then ``argmax`` inside the winning block only. On a CPU,
+    ``argmax`` over 151,936 entries runs ~10x slower than ``amax`` over them.
+    """
+    import torch
+
+    n = x.shape[-1]
+    main = n - n % chunk
+    if x.device.type != "cpu" or main == 0:
+        return x.argmax(dim=-1)
+    maxes = x[:, :main].unflatten(1, (-1, chunk)).amax(dim=-1)
+    if main < n:
+        maxes = torch.cat([maxes, x[:, main:].amax(dim=-1, keepdim=True)], dim=1)
+    start = maxes.argmax(dim=-1) * chunk
+    cols = (start.unsqueeze(1) + torch.arange(chunk, device=x.device)).clamp_(max=n - 1)
+    return start + x.gather(1, cols).argmax(dim=-1)
+
+
+def _penalise(x: Any, samplers: list[RowSampler]) -> Any:
+    """Repetition, presence and frequency penalties on the rows that use them."""
+    import torch
+
+    pen = [j for j, s in enumerate(samplers) if s.counts is not None]
+    if not pen:
+        return x
+    device = x.device
+    idx = torch.tensor(pen, device=device)
+    counts = torch.stack([samplers[j].counts for j in pen])
+    seen = counts > 0
+    cfgs = [samplers[j].cfg for j in pen]
+
+    def column(values: list[float]) -> Any:
+        return torch.tensor(values, dtype=x.dtype, device=device).unsqueeze(1)
+
+    rep = column([c.repetition_penalty for c in cfgs])
+    rows = x.index_select(0, idx)
+    rows = torch.where(seen, torch.where(rows > 0, rows / rep, rows * rep), rows)
+    rows = rows - column([c.presence_penalty for c in cfgs]) * seen
+    rows = rows - column([c.frequency_penalty for c in cfgs]) * counts
+    return x.index_copy(0, idx, rows)
+
+
+def _sample(samplers: list[RowSampler], x: Any, k: int, nucleus: bool) -> list[int]:
+    """Temperature, top-k (``k`` > 0), top-p (``nucleus``) and one draw per row."""
+    import torch
+
+    device = x.device
+    temps = torch.tensor([s.cfg.temperature for s in samplers], dtype=x.dtype, device=device)
+    x = x / temps.unsqueeze(1)
+    ids: Any = None
+    if k:
+        x, ids = torch.topk(x, k, dim=-1)
+    elif nucleus:
+        x, ids = torch.sort(x, dim=-1, descending=True)
+    probs = x.softmax(dim=-1)
+    if nucleus:
+        top_p = torch.tensor([s.cfg.top_p for s in samplers], dtype=probs.dtype, device=device)
+        drop = probs.cumsum(dim=-1) - probs > top_p.unsqueeze(1)  # the first token stays
+        probs = x.masked_fill(drop, float("-inf")).softmax(dim=-1)
+    cdf = probs.double().cumsum(dim=-1)
+    total = cdf[:, -1:]
+    u = torch.stack(
+        [
+            torch.rand((), generator=s.generator, device=device, dtype=torch.float64)
+            for s in samplers
+        ]
+    )
+    pick = torch.searchsorted(cdf, u.unsqueeze(1) * total, right=True)
+    pick = torch.minimum(pick, (cdf < total).sum(dim=-1, keepdim=True))  # rounding at the top
+    if ids is not None:
+        pick = ids.gather(1, pick)
+    return [int(t) for t in pick.squeeze(1).tolist()]
