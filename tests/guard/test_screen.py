@@ -89,7 +89,9 @@ def test_smart_resize_matches_the_processor_examples() -> None:
 
 @pytest.mark.skipif(not TesseractOcr().available(), reason="tesseract-ocr is not installed")
 def test_tesseract_reads_injection_from_an_image() -> None:
-    v = InputScreen(GuardSettings(ocr={"enabled": True})).screen_images([image_with(ATTACK)])
+    v = InputScreen(GuardSettings(ocr={"enabled": True, "engine": "tesseract"})).screen_images(
+        [image_with(ATTACK)]
+    )
     assert v.status == "ok" and v.action == "flag" and v.ocr_chars > 20
 
 

@@ -146,5 +146,7 @@ def test_rotated_low_contrast_text_on_a_gradient_is_read() -> None:
     grad = Image.linear_gradient("L").resize((900, 260)).point(lambda v: 170 + v // 4)
     ImageDraw.Draw(grad).text((30, 100), ATTACK, fill=120, font=ImageFont.load_default(size=22))
     img = grad.rotate(9, expand=True, fillcolor=200, resample=Image.Resampling.BICUBIC)
-    v = InputScreen(GuardSettings(ocr={"enabled": True})).screen_images([png(img)])
+    v = InputScreen(GuardSettings(ocr={"enabled": True, "engine": "tesseract"})).screen_images(
+        [png(img)]
+    )
     assert v.action == "flag", v

@@ -9,7 +9,7 @@ guard:
     tasks: {moderation: [...]}
     tenants: {acme: [...]}
   injection: {policy: wrap, threshold: 0.5, routes: {/v1/kyc: block}}
-  ocr: {enabled: true, engine: tesseract}
+  ocr: {enabled: true, engine: rapidocr}   # rapidocr needs the `ocr` extra
 """
 
 from __future__ import annotations
@@ -184,18 +184,32 @@ class InjectionSettings(_Model):
 
 
 class OcrSettings(_Model):
-    # Off by default in the gateway: OCR costs ~1-2 s of CPU per image on the request
+    # Off by default in the gateway: OCR costs ~0.5-2 s of CPU per image on the request
     # path. Turn it on for routes that take untrusted documents; while it is off the
     # image screen reports "ocr_unavailable" (never a silent pass).
     enabled: bool = False
-    engine: str = "tesseract"
-    languages: str = "eng"
+    # rapidocr: PP-OCRv4 on ONNX Runtime, `pip install vlgate[ocr]` (docs/guards.md has
+    # the comparison); tesseract: Debian's tesseract-ocr; model: a transcription
+    # function passed in code (Guards(ocr_factory=...)); an engine that is not
+    # installed makes the screen report "ocr_unavailable".
+    engine: str = "rapidocr"
+    languages: str = "eng"  # tesseract only; RapidOCR reads Chinese and unaccented Latin
     on_unavailable: Literal["flag", "block"] = "flag"
     min_pixels: int = 65_536  # the model processor's limits (FACTS.md)
     max_pixels: int = 16_777_216
     upscale_below: int = Field(default=1600, ge=0)  # OCR at 2x when the longer side is shorter
     timeout_s: float = Field(default=20.0, gt=0)
     budget_s: float = Field(default=4.0, gt=0)  # OCR time per image across all passes
+    threads: int = Field(default=1, ge=1)  # per OCR call; more only pays on idle cores
+
+    @field_validator("engine")
+    @classmethod
+    def _engine(cls, value: str) -> str:
+        from vlgate.guard.ocr import OCR_ENGINES
+
+        if value not in OCR_ENGINES:
+            raise ValueError(f"ocr.engine {value!r} is not one of {sorted(OCR_ENGINES)}")
+        return value
 
 
 class GuardSettings(_Model):

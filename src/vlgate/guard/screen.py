@@ -81,9 +81,8 @@ class InputScreen:
             languages=o.languages,
             upscale_below=o.upscale_below,
             timeout_s=o.timeout_s,
-            # OcrSettings has no budget field yet (config.py is shared): until it
-            # does, the engine's default budget applies.
             budget_s=o.budget_s,
+            threads=o.threads,
         )
 
     def _decide(self, score: float) -> ScreenAction:
