@@ -2,7 +2,8 @@
 
 A gateway in front of ``vlgate engine serve`` reads the queue exactly as it reads a
 vLLM server's: ``vllm:num_requests_waiting`` / ``vllm:num_requests_running`` gauges
-per ``model_name``, plus token and request counters.
+per ``model_name``, plus token and request counters. The ``vlgate:engine_step*``
+counters give the mean batch size (rows / steps) over any interval.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ _HELP = (
     ("vllm:prompt_tokens_total", "counter", "Prefill tokens processed."),
     ("vllm:generation_tokens_total", "counter", "Generation tokens produced."),
     ("vllm:request_success_total", "counter", "Requests that ran to completion."),
-    ("vlgate:engine_service_time_seconds", "gauge", "EWMA of batch service time."),
+    ("vlgate:engine_service_time_seconds", "gauge", "EWMA of per-request service time."),
+    ("vlgate:engine_steps_total", "counter", "Decode steps run (one forward each)."),
+    ("vlgate:engine_step_rows_total", "counter", "Rows summed over decode steps."),
+    ("vlgate:engine_joined_running_total", "counter", "Requests that joined a running batch."),
 )
 
 
@@ -40,6 +44,9 @@ def engine_metrics_text(engine: Engine, model_names: dict[str, str] | None = Non
         values["vllm:prompt_tokens_total"].append((label, st.prompt_tokens))
         values["vllm:generation_tokens_total"].append((label, st.generation_tokens))
         values["vllm:request_success_total"].append((label, st.requests_finished))
+        values["vlgate:engine_steps_total"].append((label, st.steps))
+        values["vlgate:engine_step_rows_total"].append((label, st.step_rows))
+        values["vlgate:engine_joined_running_total"].append((label, st.joined_running))
         if st.service_time_s is not None:
             values["vlgate:engine_service_time_seconds"].append((label, st.service_time_s))
     lines: list[str] = []
