@@ -6,6 +6,7 @@ it with rows that come and go, must produce exactly what it produces alone.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import threading
 import time
@@ -359,3 +360,33 @@ def test_a_failing_forward_fails_its_batch_and_the_engine_goes_on(
     monkeypatch.setattr(batch_module, "_forward", real)
     after = alone(engine, request("Describe a cat.", max_tokens=4, **GREEDY))
     assert after.finish.usage is not None and after.finish.usage.completion_tokens == 4
+
+
+async def test_rows_on_one_loop_share_one_wakeup_per_step(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loop = asyncio.get_running_loop()
+    real = loop.call_soon_threadsafe
+    wakeups = 0
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        nonlocal wakeups
+        wakeups += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loop, "call_soon_threadsafe", counting)
+    before = engine.stats()["instruct"].steps
+
+    async def run(text: str) -> int:
+        events = [
+            ev async for ev in engine.generate("instruct", request(text, max_tokens=20, **GREEDY))
+        ]
+        assert isinstance(events[-1], Finish)
+        return sum(isinstance(e, TextDelta) for e in events)
+
+    deltas = await asyncio.gather(
+        *(run(t) for t in ("A red ball.", "Hi", "Describe a cat.", "Count: 1"))
+    )
+    steps = engine.stats()["instruct"].steps - before
+    assert sum(deltas) > 2 * steps  # several rows had something to say at most steps
+    assert wakeups <= steps + 2  # yet the loop was woken about once a step, not once a row

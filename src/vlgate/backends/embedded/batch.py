@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -266,9 +267,14 @@ class RunningBatch:
 
     # --- one step --------------------------------------------------------------------
 
-    def step(self, on_step: StepHook | None = None) -> None:
+    def step(
+        self,
+        on_step: StepHook | None = None,
+        delivering: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
+    ) -> None:
         """Choose every row's next token, stream it, drop the rows that are done and
-        run the decode forward for the others."""
+        run the decode forward for the others. The events go out inside
+        ``delivering()`` (the engine batches its consumers' wake-ups there)."""
         torch = self._torch
         now = time.monotonic()
         # what each row has to be told (events, or one error), sent after the report
@@ -290,14 +296,15 @@ class RunningBatch:
         dropped = [j for r, j in enumerate(self.rows) if r not in kept and j not in finished]
         if on_step is not None:  # before delivery: a finished row is accounted already
             on_step(StepReport(sampled, len(keep), finished, dropped))
-        for job, events in outbox:
-            for event in events:
-                try:
-                    job.sink(event)
-                except Exception as exc:  # this row only
-                    if not isinstance(event, BaseException):
-                        fail_job(job, exc, sent=True)
-                    break
+        with delivering():
+            for job, events in outbox:
+                for event in events:
+                    try:
+                        job.sink(event)
+                    except Exception as exc:  # this row only
+                        if not isinstance(event, BaseException):
+                            fail_job(job, exc, sent=True)
+                        break
         survivors = [self.rows[row] for row in keep]
         try:
             if not keep:

@@ -24,7 +24,7 @@ import threading
 import time
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -63,15 +63,43 @@ class _Lane:
         return len(self.batch) if self.batch is not None else 0
 
 
+class _Hold:
+    """While the engine thread delivers one step's events, loop wake-ups wait here."""
+
+    def __init__(self) -> None:
+        self._holder: int | None = None
+        self._dirty: list[_LoopBridge] = []
+
+    def holds(self) -> bool:
+        return self._holder == threading.get_ident()
+
+    def defer(self, bridge: _LoopBridge) -> None:
+        self._dirty.append(bridge)
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        self._holder = threading.get_ident()
+        try:
+            yield
+        finally:
+            self._holder = None
+            dirty, self._dirty = self._dirty, []
+            for bridge in dirty:
+                with contextlib.suppress(RuntimeError):  # closed loop: its jobs get cancelled
+                    bridge.wake()
+
+
 class _LoopBridge:
     """Hands engine events to one event loop: one wake-up for whatever is pending.
 
-    A step streams a token to every row; rows consumed on the same loop share one
-    ``call_soon_threadsafe`` (one write to the loop's wake-up pipe) instead of one each.
+    A step streams a token to every row; the engine holds the wake-ups while it hands
+    them out (:class:`_Hold`), so the rows consumed on one loop share one
+    ``call_soon_threadsafe`` (one write to its wake-up pipe) instead of one each.
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, hold: _Hold) -> None:
         self._loop = loop
+        self._hold = hold
         self._lock = threading.Lock()
         self._pending: list[tuple[asyncio.Queue[Any], Any]] = []
         self._scheduled = False
@@ -82,6 +110,15 @@ class _LoopBridge:
         with self._lock:
             self._pending.append((queue, item))
             if self._scheduled:
+                return
+        if self._hold.holds():
+            self._hold.defer(self)
+            return
+        self.wake()
+
+    def wake(self) -> None:
+        with self._lock:
+            if self._scheduled or not self._pending:
                 return
             self._scheduled = True
         try:
@@ -112,6 +149,7 @@ class Engine:
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._stopping = False
+        self._hold = _Hold()
         self._bridges: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopBridge] = (
             weakref.WeakKeyDictionary()
         )
@@ -191,7 +229,7 @@ class Engine:
         with self._cond:
             bridge = self._bridges.get(loop)
             if bridge is None:
-                bridge = self._bridges[loop] = _LoopBridge(loop)
+                bridge = self._bridges[loop] = _LoopBridge(loop, self._hold)
             return bridge
 
     # --- observing -------------------------------------------------------------
@@ -323,7 +361,7 @@ class Engine:
                 self._set_running(lane)
                 send_errors(failed)
             if batch.rows:
-                batch.step(hook)
+                batch.step(hook, self._hold.holding)
         except Exception as exc:  # a bug, not a request's fault: fail the batch, not the thread
             for job in joiners:
                 if not job.done and job not in batch.rows:
