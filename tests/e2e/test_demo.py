@@ -113,6 +113,36 @@ def test_video_and_pdf(demo: GatewayProcess) -> None:
     assert r.usage is not None and r.usage.prompt_tokens > visual
 
 
+@pytest.mark.parametrize("model", ["instruct", "thinking"])
+def test_tool_turns_through_the_embedded_engine(demo: GatewayProcess, model: str) -> None:
+    """The tools and a finished call reach the model's prompt (its template), and the
+    answer comes back as an OpenAI response with or without tool_calls."""
+    client = openai.OpenAI(base_url=demo.url + "/v1", api_key="x", max_retries=0, timeout=120)
+    tools = [{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}]
+    history = [
+        {"role": "user", "content": "Look it up."},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": "c1", "type": "function", "function": {"name": "lookup", "arguments": "{}"}}
+            ],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": "forty-two"},
+    ]
+    plain = client.chat.completions.create(model=model, messages=history[:1], max_tokens=8)
+    r = client.chat.completions.create(
+        model=model,
+        messages=history,
+        tools=tools,
+        max_tokens=8,  # type: ignore[arg-type]
+    )
+    assert r.usage is not None and plain.usage is not None
+    # the tool list, the call and the tool response all went into the prompt
+    assert r.usage.prompt_tokens > plain.usage.prompt_tokens + 60
+    assert r.choices[0].finish_reason in ("stop", "length", "tool_calls")
+
+
 def test_engine_serve_is_an_upstream(tmp_path: Path) -> None:
     env = {"VLGATE_CACHE_DIR": str(tmp_path / "cache"), "VLGATE_AUDIT__ENABLED": "false"}
     engine = GatewayProcess(["--demo"], env=env, log_path=tmp_path / "engine.log")
