@@ -91,6 +91,24 @@ def test_engines_without_a_reader_say_so(engine: str) -> None:
     assert verdict.status == "ocr_unavailable" and verdict.action == "flag"
 
 
+def test_the_model_engine_runs_when_code_supplies_the_transcriber() -> None:
+    """The "ask the Instruct model" engine: ``Guards(ocr_factory=...)`` hands every
+    route's screen the same reader, which sees the model-resolution image."""
+    from vlgate.guard import Guards
+    from vlgate.guard.ocr import CallableOcr
+
+    seen: list[tuple[int, int]] = []
+
+    def transcribe(image: Image.Image) -> str:
+        seen.append(image.size)
+        return ATTACK
+
+    settings = GuardSettings(ocr={"enabled": True, "engine": "model"})
+    guards = Guards(settings, ocr_factory=lambda: CallableOcr(transcribe))
+    verdict = guards.input_screen(route="ocr").screen_images([png(Image.new("RGB", (900, 200)))])
+    assert verdict.status == "ok" and verdict.action == "flag" and seen == [(896, 192)]
+
+
 def recording(name: str, log: list[str], wait: float = 0.0) -> Callable[[Image.Image], Any]:
     def prepare(im: Image.Image) -> Image.Image:
         log.append(name)
@@ -112,6 +130,29 @@ def test_no_pass_starts_once_the_budget_is_spent() -> None:
     log.clear()
     list(RapidOcr(budget_s=30, pass_list=passes).passes(img))
     assert log == ["a", "b"]
+
+
+@needs_rapid
+def test_a_pass_whose_detection_would_overrun_the_budget_does_not_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A detector run cannot be cut, so the engine predicts it from the pass before
+    (seconds per pixel) and does not start one that would end past the budget."""
+    sizes: list[tuple[int, int]] = []
+
+    def timed_detect(self: RapidOcr, det: Any, image: Image.Image, size: tuple[int, int]) -> Any:
+        sizes.append(size)
+        time.sleep(0.3 * size[0] * size[1] / (480 * 1440))  # 0.3 s at the first size
+        return [], None
+
+    monkeypatch.setattr(RapidOcr, "_detect", timed_detect)
+    img = Image.new("RGB", (600, 200), "white")
+    passes = (("small", lambda im: im, 480), ("large", lambda im: im, 1440))
+    list(RapidOcr(budget_s=1.0, pass_list=passes).passes(img))
+    assert sizes == [(480, 1440)]  # the second would take ~0.8 s more: over 1 s
+    sizes.clear()
+    list(RapidOcr(budget_s=3.0, pass_list=passes).passes(img))
+    assert sizes == [(480, 1440), (800, 2400)]
 
 
 @needs_rapid

@@ -333,8 +333,9 @@ class RapidOcr:
 
     ``passes(image)`` yields the text of each pass: the model view detected with its
     shorter side scaled to 480 px, then to 960 px for small text (a background-
-    flattened pass, tried too, read less). No pass starts once ``budget_s`` is spent,
-    and within a pass recognition stops between line batches at the budget's end
+    flattened pass, tried too, read less). No pass starts once ``budget_s`` is spent
+    or when its detection, timed per pixel on the pass before, would overrun it;
+    within a pass recognition stops between line batches at the budget's end
     (``timeout_s`` bounds the first pass instead). The recogniser (trained mostly on Chinese) often drops the spaces between
     English words; ``space_boost`` takes a space wherever the recogniser gives one at
     least that probability at a frame it would otherwise leave blank.
@@ -381,44 +382,49 @@ class RapidOcr:
         except Exception as exc:  # a broken install: say so, never pass silently
             raise OcrUnavailable(f"rapidocr failed to load: {exc}") from exc
         start = time.perf_counter()
+        per_pixel: float | None = None  # detector seconds per pixel, from the passes so far
         for i, (_name, prepare, side) in enumerate(self.pass_list):
-            now = time.perf_counter()
-            if i > 0 and now - start >= self.budget_s - 0.05:
+            elapsed = time.perf_counter() - start
+            if i > 0 and elapsed >= self.budget_s - 0.05:
                 return
             prepared = prepare(image)
             if prepared is None:
                 continue
+            rh, rw = self._det_size(prepared.height, prepared.width, side)
+            if i > 0 and per_pixel is not None and elapsed + per_pixel * rh * rw > self.budget_s:
+                return  # the detector alone would overrun: it cannot be cut once started
             deadline = start + (max(self.budget_s, self.timeout_s) if i == 0 else self.budget_s)
-            text = self._read(models, prepared, side, deadline)
-            if text.strip():
+            t0 = time.perf_counter()
+            boxes, bgr = self._detect(models.text_det, prepared, (rh, rw))
+            per_pixel = (time.perf_counter() - t0) / (rh * rw)
+            if not len(boxes):
+                continue
+            crops = models.get_crop_img_list(bgr, models.sorted_boxes(boxes))
+            lines = self._recognise(models.text_rec, crops, deadline)
+            text = "\n".join(t for t, score in lines if score >= self.text_score and t)
+            if text:
                 yield text
 
-    def _read(self, models: Any, image: Image.Image, side: int, deadline: float) -> str:
-        import numpy as np
+    def _det_size(self, h: int, w: int, side: int) -> tuple[int, int]:
+        """The detector's input size: the image scaled so its shorter side is at least
+        ``side`` (small text grows to what the network was trained on) and its longer
+        side at most ``det_max``, in multiples of 32."""
+        ratio = min(max(1.0, side / min(h, w)), max(1.0, self.det_max / max(h, w)))
+        return max(32, round(h * ratio / 32) * 32), max(32, round(w * ratio / 32) * 32)
 
-        bgr = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
-        boxes = self._detect(models.text_det, bgr, side)
-        if not len(boxes):
-            return ""
-        crops = models.get_crop_img_list(bgr, models.sorted_boxes(boxes))
-        lines = self._recognise(models.text_rec, crops, deadline)
-        return "\n".join(t for t, score in lines if score >= self.text_score and t)
-
-    def _detect(self, det: Any, bgr: Any, side: int) -> Any:
-        """Text line quadrilaterals. The detector sees the image scaled so its shorter
-        side is at least ``side`` (small text grows to what the network was
-        trained on) and its longer side at most ``det_max``; sizes are multiples of 32."""
+    def _detect(self, det: Any, image: Image.Image, size: tuple[int, int]) -> tuple[Any, Any]:
+        """Text line quadrilaterals (in ``image``'s coordinates), and the image as BGR."""
         import cv2
         import numpy as np
 
+        bgr = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
         h, w = bgr.shape[:2]
-        ratio = min(max(1.0, side / min(h, w)), max(1.0, self.det_max / max(h, w)))
-        rh, rw = max(32, round(h * ratio / 32) * 32), max(32, round(w * ratio / 32) * 32)
+        rh, rw = size
         x = cv2.resize(bgr, (rw, rh)).astype(np.float32) / 255.0
         x = ((x - 0.5) / 0.5).transpose(2, 0, 1)[np.newaxis]
         preds = det.infer(np.ascontiguousarray(x, dtype=np.float32))[0]
         boxes, _ = det.postprocess_op(preds, (h, w))
-        return det.filter_tag_det_res(boxes, (h, w))
+        return det.filter_tag_det_res(boxes, (h, w)), bgr
 
     def _recognise(self, rec: Any, crops: list[Any], deadline: float) -> list[tuple[str, float]]:
         """Recognise line crops in batches of similar width (less padding), checking
