@@ -4,11 +4,10 @@ Callers (any thread, or asyncio through :meth:`Engine.generate`) submit a
 :class:`~vlgate.types.GenerationRequest` for a variant. Each variant has a FIFO
 queue and at most one running batch (:class:`.batch.RunningBatch`). The scheduler
 thread works in steps: it picks the next variant with work, round robin, admits that
-variant's waiting requests into its running batch (up to ``max_batch_size`` rows;
-an idle variant first waits up to ``batch_window_ms`` for company), and runs one
-step of that batch. Requests join a running batch at any step and leave it the step
-they finish, so a newcomer never waits for a whole batch to end, and two variants
-with traffic take alternate steps (neither starves the other).
+variant's waiting requests into its running batch (up to ``max_batch_size`` rows),
+and runs one step of that batch. Requests join a running batch at any step and leave
+it the step they finish, so a newcomer never waits for a whole batch to end, and two
+variants with traffic take alternate steps (neither starves the other).
 
 Events come back through each job's sink; from asyncio they are bridged onto an
 ``asyncio.Queue``. Cancelling the consumer cancels the job, which leaves the batch
@@ -285,7 +284,7 @@ class Engine:
                     joinable = self.settings.join_running or not lane.size
                     if lane.queue and room > 0 and joinable and self._may_admit(variant, blocked):
                         until = lane.queue[0].enqueued_at + window
-                        if lane.size or len(lane.queue) >= room or now >= until:
+                        if self.settings.join_running or len(lane.queue) >= room or now >= until:
                             take = room
                         else:
                             wake = until if wake is None else min(wake, until)

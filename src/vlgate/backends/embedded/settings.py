@@ -26,6 +26,8 @@ class EngineSettings(BaseModel):
     attn_implementation: Literal["sdpa", "eager", "flash_attention_2"] = "sdpa"
     max_batch_size: int = Field(default=8, ge=1, le=256)  # rows in a variant's running batch
     join_running: bool = True  # admit requests into a running batch (off: it runs to its end)
+    # join_running off only: how long an idle variant waits for company before a batch
+    # starts (with joining, a lone request starts at once and later ones join it)
     batch_window_ms: float = Field(default=5.0, ge=0.0, le=1000.0)
     max_resident: int | None = Field(default=None, ge=1)  # None: every variant resident
     max_new_tokens: int = Field(default=16_384, ge=1)  # cap on any request's max_tokens
