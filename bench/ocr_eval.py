@@ -22,7 +22,10 @@ polarity and rotation (up to 15 degrees). Per image:
   concatenation is no transcription; on ``mixed`` reading order counts too);
 - joined CER: the same with all spaces removed, so a reader that runs words
   together but reads the letters right shows it;
-- ms: wall-clock for all passes.
+- ms: wall-clock for all passes;
+- whether the injection screen flags what was read, and whether it flags the true
+  text (tuned and held-out only): the second is the scorer's ceiling, so what OCR
+  loses is told apart from what the scorer misses.
 
 Engine specs: ``NAME`` or ``NAME:key=value,key=value`` with any keyword the engine
 takes, e.g. ``rapidocr:space_boost=1`` (no space fix), ``tesseract:budget_s=8``, or
@@ -52,6 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps, ImageStat
 
 from bench.guard_data.injection_gen import SPLITS, _visible, image_set, phrasings
+from vlgate.guard import GuardSettings, InputScreen
 from vlgate.guard.ocr import (
     DEFAULT_PASSES,
     OCR_ENGINES,
@@ -216,6 +220,8 @@ class Row:
     size: int
     angle: str
     font: str
+    flag_read: bool  # the injection screen flags what the engine read
+    flag_truth: bool  # ... and the text the image really carries
 
 
 def build(spec: str, budget_ms: float | None) -> tuple[str, OcrEngine]:
@@ -265,10 +271,14 @@ def evaluate(
         truths = ground_truth(split, per_class)
     assert len(images) == len(truths)
     views = [model_view(png) for png, _, _ in images]
+    screen = InputScreen(GuardSettings(injection={"policy": "flag"}))
+    flagged = [screen.screen_text(t).action != "allow" for t in truths]
     for spec, engine in engines:
         read(engine, views[0])  # load models outside the timing
         worst: list[tuple[float, str, str, dict[str, Any]]] = []
-        for view, (_, injected, meta), truth in zip(views, images, truths, strict=True):
+        for view, (_, injected, meta), truth, flag_truth in zip(
+            views, images, truths, flagged, strict=True
+        ):
             t0 = time.perf_counter()
             texts = read(engine, view)
             ms = (time.perf_counter() - t0) * 1000
@@ -288,6 +298,8 @@ def evaluate(
                     int(meta["size"]),  # type: ignore[call-overload]
                     angle_bucket(float(meta["angle"])),  # type: ignore[arg-type]
                     str(meta["font"]),
+                    screen.screen_text(every).action != "allow",
+                    flag_truth,
                 )
             )
             worst.append((rec, truth, every, meta))
@@ -313,6 +325,10 @@ def summary(rows: list[Row]) -> str:
     )
 
 
+def _rate(rows: list[Row], field: str) -> str:
+    return f"{sum(getattr(r, field) for r in rows) / max(1, len(rows)):.3f}"
+
+
 def report(rows: list[Row], by: list[str]) -> None:
     specs = list(dict.fromkeys(r.engine for r in rows))
     splits = list(dict.fromkeys(r.split for r in rows))
@@ -322,6 +338,19 @@ def report(rows: list[Row], by: list[str]) -> None:
         for spec in specs:
             sel = [r for r in rows if r.engine == spec and r.split == split]
             print(f"{split:8s} {spec:{width}s}  {summary(sel)}")
+    print(
+        "\n== the injection screen on what was read vs on the true text (the scorer's"
+        " ceiling); 'lost' = flagged on the truth, not on the reading"
+    )
+    for split in (s for s in splits if s != "mixed"):
+        for spec in specs:
+            sel = [r for r in rows if r.engine == spec and r.split == split]
+            pos, neg = [r for r in sel if r.injected], [r for r in sel if not r.injected]
+            print(
+                f"{split:8s} {spec:{width}s}  detection {_rate(pos, 'flag_read')} "
+                f"(truth {_rate(pos, 'flag_truth')}, lost {sum(r.flag_truth and not r.flag_read for r in pos)})"
+                f"  false positives {_rate(neg, 'flag_read')} (truth {_rate(neg, 'flag_truth')})"
+            )
     for key in by:
         print(f"\n== word recall by {key} (CER in brackets; n images)")
         for split in splits:
