@@ -390,3 +390,20 @@ async def test_rows_on_one_loop_share_one_wakeup_per_step(
     steps = engine.stats()["instruct"].steps - before
     assert sum(deltas) > 2 * steps  # several rows had something to say at most steps
     assert wakeups <= steps + 2  # yet the loop was woken about once a step, not once a row
+
+
+def test_finished_event_loops_are_not_kept(engine: Engine) -> None:
+    import gc
+    import weakref
+
+    async def one() -> None:
+        events = [ev async for ev in engine.generate("instruct", request("Hi", max_tokens=2))]
+        assert isinstance(events[-1], Finish)
+
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(one())
+    loop.close()
+    ref = weakref.ref(loop)
+    del loop
+    gc.collect()
+    assert ref() is None

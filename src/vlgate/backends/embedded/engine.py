@@ -97,14 +97,15 @@ class _LoopBridge:
     """
 
     def __init__(self, loop: asyncio.AbstractEventLoop, hold: _Hold) -> None:
-        self._loop = loop
+        self._loop = weakref.ref(loop)  # weak: the engine's bridge table must not keep it
         self._hold = hold
         self._lock = threading.Lock()
         self._pending: list[tuple[asyncio.Queue[Any], Any]] = []
         self._scheduled = False
 
     def put(self, queue: asyncio.Queue[Any], item: Any) -> None:
-        if self._loop.is_closed():
+        loop = self._loop()
+        if loop is None or loop.is_closed():
             raise RuntimeError("the consumer's event loop is closed")
         with self._lock:
             self._pending.append((queue, item))
@@ -121,7 +122,10 @@ class _LoopBridge:
                 return
             self._scheduled = True
         try:
-            self._loop.call_soon_threadsafe(self._drain)
+            loop = self._loop()
+            if loop is None:
+                raise RuntimeError("the consumer's event loop is gone")
+            loop.call_soon_threadsafe(self._drain)
         except RuntimeError:  # the loop is closed: nobody is left to read
             with self._lock:
                 self._pending.clear()
