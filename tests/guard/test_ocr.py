@@ -223,3 +223,30 @@ def test_tesseract_normalised_pass_levels_flattens_and_sizes_the_text(bg: int, f
     assert abs(skew_angle(_binarise(page))) <= 1.5
     height = line_height(255 - a)
     assert height is not None and 28 <= height <= 48, height
+
+
+def test_the_space_fix_adds_spaces_between_words_only() -> None:
+    """Frames left blank with some space probability become spaces between letters,
+    not inside punctuation, and do not lift the line's confidence."""
+    import numpy as np
+
+    from vlgate.guard.ocr import _ctc_decode
+
+    chars = ["blank", "a", "b", "!", "[", " "]
+    space = len(chars) - 1
+
+    def frames(*spec: tuple[int, float, float]) -> np.ndarray:
+        """(class read, its probability, space probability) per frame."""
+        out = np.full((len(spec), len(chars)), 0.0)
+        for t, (c, p, sp) in enumerate(spec):
+            out[t, c] = p
+            out[t, space] = max(out[t, space], sp)
+            out[t, 0] = max(out[t, 0], 1 - p - sp) if c != 0 else p
+        return out
+
+    # "a", gap with 5 % space, "b", gap, "!", gap with 5 % space, "["
+    row = frames((1, 0.9, 0), (0, 0.95, 0.05), (2, 0.7, 0), (0, 0.99, 0), (3, 0.8, 0),
+                 (0, 0.95, 0.05), (4, 0.6, 0))  # fmt: skip
+    text, score = _ctc_decode(row, chars, space, boost=0.02)
+    assert text == "a b![" and score == pytest.approx((0.9 + 0.7 + 0.8 + 0.6) / 4)
+    assert _ctc_decode(row, chars, space, boost=1.0)[0] == "ab!["  # fix off

@@ -443,13 +443,38 @@ class RapidOcr:
             ratio = max(width / height, *(crops[k].shape[1] / crops[k].shape[0] for k in idx))
             batch = np.stack([rec.resize_norm_img(crops[k], ratio) for k in idx])
             preds = rec.session(batch.astype(np.float32))[0]
-            if self.space_boost < 1:
-                blank = preds.argmax(axis=2) == 0
-                boost = blank & (preds[:, :, space] >= self.space_boost)
-                preds[:, :, space] = np.where(boost, 2.0, preds[:, :, space])
-            for k, (text, score) in zip(idx, rec.postprocess_op(preds), strict=True):
-                out[k] = (" ".join(text.split()), float(score))
+            chars = rec.postprocess_op.character
+            for k, row in zip(idx, preds, strict=True):
+                out[k] = _ctc_decode(row, chars, space, self.space_boost)
         return out
+
+
+def _ctc_decode(probs: Any, chars: list[str], space: int, boost: float) -> tuple[str, float]:
+    """Greedy CTC decoding of one line (frames x classes, class 0 the blank), with the
+    space fix: a frame the recogniser leaves blank becomes a space when the space
+    class has at least ``boost`` probability there. Such a space is kept only between
+    two letters or digits (not in "! [img] (" or "<|im_start|>"), and does not count
+    towards the line's confidence (the mean probability of the characters read)."""
+    best = probs.argmax(axis=1)
+    added = (best == 0) & (probs[:, space] >= boost) if boost < 1 else best < 0
+    best = best.copy()
+    best[added] = space
+    picked: list[tuple[str, bool]] = []
+    confidence: list[float] = []
+    previous = -1
+    for t, c in enumerate(best.tolist()):
+        if c != previous and c != 0:
+            picked.append((chars[c], bool(added[t])))
+            if not added[t]:
+                confidence.append(float(probs[t, c]))
+        previous = c
+    text = "".join(
+        ch
+        for i, (ch, extra) in enumerate(picked)
+        if not extra
+        or (0 < i < len(picked) - 1 and picked[i - 1][0].isalnum() and picked[i + 1][0].isalnum())
+    )
+    return " ".join(text.split()), (sum(confidence) / len(confidence) if confidence else 0.0)
 
 
 class CallableOcr:
