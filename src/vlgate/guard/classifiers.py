@@ -2,7 +2,8 @@
 
 A classifier turns text into a score in [0, 1]; a rule fires at its threshold.
 Built-ins: ``lexicon`` (weighted words and phrases) and ``injection`` (the input
-screen's scorer, to catch an answer or trace that relays injected instructions).
+screen's scorer: the learned classifier and the pattern families, to catch an answer
+or trace that relays injected instructions).
 Plugins are named ``"package.module:factory"`` and get the rule's ``options``.
 """
 

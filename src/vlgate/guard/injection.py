@@ -1,13 +1,21 @@
 """Prompt-injection scoring for text: instruction-like content in documents, tool
 output and text carried by images. Pure: ``InjectionScorer().score(text)``.
 
-Each *family* (override, role play, system-prompt leak, exfiltration, fake chat
-delimiters, hidden-from-user, authority claims, new instructions) is a set of
-patterns in English, German, French, Spanish, Italian, Dutch and Portuguese with a
-weight; the score is ``1 - prod(1 - w)`` over the families present. Encoded
-payloads (base64, hex, URL-encoding, zero-width bits, Unicode tags, rot13) are
-decoded and scored by what they say; a "decode and follow" cue alone stays below
-the default threshold.
+Two scorers, and the text's score is the larger of them:
+
+- the *learned* classifier (``injection_model``: hashed n-gram and concept features,
+  logistic regression over short windows of the text, trained on a generated corpus
+  by ``bench/guard_data/train_injection.py``); it generalises to phrasings nobody
+  wrote a pattern for, and adds the reason ``learned`` when it is over 0.5;
+- the pattern *families* (override, role play, system-prompt leak, exfiltration,
+  fake chat delimiters, hidden-from-user, authority claims, new instructions, output
+  control), each a set of patterns in English, German, French, Spanish, Italian,
+  Dutch and Portuguese with a weight, combined as ``1 - prod(1 - w)``; they name
+  what was found.
+
+Encoded payloads (base64, hex, URL-encoding, zero-width bits, Unicode tags, and rot13
+when the text mentions it) are decoded and scored by what they say; a "decode and
+follow" cue alone stays below the default threshold.
 """
 
 from __future__ import annotations
@@ -18,8 +26,12 @@ import codecs
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from vlgate.guard.injection_model import InjectionModel
 
 _INSTR = (
     r"(?:instructions?|prompts?|rules|directions|directives|guidelines|guidance|context|orders"
@@ -148,10 +160,17 @@ _PCT = re.compile(r"(?:%[0-9A-Fa-f]{2}){6,}")
 _DECODE_CUE = re.compile(
     r"(?i)\b(?:decode|base64|b64|rot13|rot-13|hex)\b.{0,40}\b(?:follow|execute|run|obey|instructions?|do)\b"
 )
+_ROT_CUE = re.compile(r"(?i)\b(?:rot[\s-]?13|caesar|decod\w*|deciph\w*|rotat\w*)\b")
+_LEET_CHANCE = re.compile(r"[^\W\d_][0134579@$]|[0134579@$][^\W\d_]")
 # A cue alone ("decode this and follow it") is suspicious but not enough to flag; the
 # decoded content decides (its own score, floored at ENCODED_MIN when it is an injection).
 CUE_WEIGHT = 0.35
 ENCODED_MIN = 0.8
+LEARNED_REASON_AT = 0.5  # the learned score names itself as a reason from here on
+# A pattern family alone flags only if the classifier gives the text at least this much;
+# below it the families' score is scaled down by learned / PATTERN_GATE (they are still
+# named). Decoded payloads are not gated: their content was scored in full.
+PATTERN_GATE = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,34 +214,75 @@ def _decoded(text: str) -> Iterator[str]:
         yield _zero_width_bits(m.group())
     for m in _TAGS.finditer(text):
         yield "".join(chr(ord(c) - 0xE0000) for c in m.group())
-    yield codecs.encode(text, "rot13")
+    if _ROT_CUE.search(text):
+        yield codecs.encode(text, "rot13")
+
+
+@lru_cache(maxsize=1)
+def default_model() -> InjectionModel:
+    """The shipped classifier (``data/injection_model.npz``), loaded once."""
+    return InjectionModel.load()
 
 
 class InjectionScorer:
-    """Scores text for prompt-injection content; reasons name the families found."""
+    """Scores text for prompt-injection content; reasons name the families found
+    (and ``learned`` when the classifier's score is what flags it).
+
+    ``model=None`` uses the shipped classifier; ``model=False`` scores with the
+    patterns alone.
+    """
 
     def __init__(
-        self, families: dict[str, tuple[float, tuple[re.Pattern[str], ...]]] | None = None
+        self,
+        families: dict[str, tuple[float, tuple[re.Pattern[str], ...]]] | None = None,
+        model: InjectionModel | Literal[False] | None = None,
     ) -> None:
         self.families = families or _COMPILED
+        self.model: InjectionModel | None = (
+            None if model is False else (model if model is not None else default_model())
+        )
 
-    def score(self, text: str, *, _depth: int = 0) -> InjectionScore:
-        if not text.strip():
-            return InjectionScore(0.0, ())
-        views = {normalise(text)}
-        views.add(next(iter(views)).translate(_LEET))
+    def patterns(self, text: str) -> dict[str, float]:
+        """The pattern families present in ``text`` and their weights."""
+        base = normalise(text)
+        views = [base]
+        if _LEET_CHANCE.search(base):
+            views.append(base.translate(_LEET))
         found: dict[str, float] = {}
         for name, (weight, patterns) in self.families.items():
             if any(p.search(v) for p in patterns for v in views):
                 found[name] = weight
+        return found
+
+    def score(self, text: str, *, _depth: int = 0) -> InjectionScore:
+        if not text.strip():
+            return InjectionScore(0.0, ())
+        found = self.patterns(text)
+        extra: dict[str, float] = {}
         if _depth == 0:
             for decoded in _decoded(text):
                 inner = self.score(decoded, _depth=1)
                 if inner.score > 0.3:
-                    found["encoded"] = max(found.get("encoded", 0.0), ENCODED_MIN, inner.score)
+                    extra["encoded"] = max(extra.get("encoded", 0.0), ENCODED_MIN, inner.score)
             if _DECODE_CUE.search(text):
-                found["encoding_cue"] = CUE_WEIGHT
-        remaining = 1.0
-        for weight in found.values():
-            remaining *= 1.0 - weight
-        return InjectionScore(round(1.0 - remaining, 4), tuple(sorted(found)))
+                extra["encoding_cue"] = CUE_WEIGHT
+        pattern = _combine(found.values())
+        reasons = set(found) | set(extra)
+        if self.model is not None:
+            learned = self.model.score(text)
+            if learned >= LEARNED_REASON_AT:
+                reasons.add("learned")
+            if learned < PATTERN_GATE:
+                pattern *= learned / PATTERN_GATE
+            score = max(learned, _combine([pattern, *extra.values()]))
+        else:
+            score = _combine([pattern, *extra.values()])
+        return InjectionScore(round(score, 4), tuple(sorted(reasons)))
+
+
+def _combine(weights: Iterable[float]) -> float:
+    """``1 - prod(1 - w)``: independent pieces of evidence."""
+    remaining = 1.0
+    for weight in weights:
+        remaining *= 1.0 - weight
+    return 1.0 - remaining
