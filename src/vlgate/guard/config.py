@@ -178,6 +178,10 @@ class InjectionSettings(_Model):
     routes: dict[str, InjectionPolicy] = Field(default_factory=dict)  # route -> policy
     threshold: float = Field(default=0.5, gt=0.0, le=1.0)
     roles: list[str] = Field(default_factory=lambda: ["user", "tool"])  # whose text is screened
+    # combined: the learned classifier and the pattern families (the larger score);
+    # patterns: the families alone, fewer false positives on long benign documents
+    # (licences, manuals) and far less recall on new phrasings (docs/guards.md)
+    scorer: Literal["combined", "patterns"] = "combined"
 
     def policy_for(self, route: str | None) -> InjectionPolicy:
         return self.routes.get(route or "", self.policy)

@@ -75,7 +75,8 @@ class InputScreen:
         self.settings = settings
         self.policy = settings.injection.policy_for(route) if settings.enabled else "off"
         self.threshold = settings.injection.threshold
-        self.scorer = scorer or InjectionScorer()
+        combined = settings.injection.scorer == "combined"
+        self.scorer = scorer or InjectionScorer(model=None if combined else False)
         o = settings.ocr
         self.ocr = ocr or OCR_ENGINES.get(o.engine, OCR_ENGINES["none"])(
             languages=o.languages,
