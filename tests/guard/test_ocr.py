@@ -250,3 +250,14 @@ def test_the_space_fix_adds_spaces_between_words_only() -> None:
     text, score = _ctc_decode(row, chars, space, boost=0.02)
     assert text == "a b![" and score == pytest.approx((0.9 + 0.7 + 0.8 + 0.6) / 4)
     assert _ctc_decode(row, chars, space, boost=1.0)[0] == "ab!["  # fix off
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "kept"),
+    [("h", "'", True), (".", "R", True), (",", "a", True), ("!", "[", False),
+     ("/", ">", False), ("l", "@", False), (".", "e", False), ("s", ",", False)],
+)  # fmt: skip
+def test_where_a_half_seen_space_is_kept(before: str, after: str, kept: bool) -> None:
+    from vlgate.guard.ocr import _spaced
+
+    assert _spaced(before, after) is kept

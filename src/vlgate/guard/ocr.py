@@ -449,12 +449,24 @@ class RapidOcr:
         return out
 
 
+_JOINERS = frozenset("[](){}<>|/\\_@=#~^*&%$+")
+
+
+def _spaced(before: str, after: str) -> bool:
+    """Whether a space the recogniser half-saw between two characters is kept: not
+    inside markup or addresses ("![img](", "<|im_start|>", "a@b.example"), not before
+    punctuation, and after a full stop only when a sentence starts."""
+    if before in _JOINERS or after in _JOINERS or after in ".,;:!?":
+        return False
+    return after.isupper() if before == "." else True
+
+
 def _ctc_decode(probs: Any, chars: list[str], space: int, boost: float) -> tuple[str, float]:
     """Greedy CTC decoding of one line (frames x classes, class 0 the blank), with the
     space fix: a frame the recogniser leaves blank becomes a space when the space
-    class has at least ``boost`` probability there. Such a space is kept only between
-    two letters or digits (not in "! [img] (" or "<|im_start|>"), and does not count
-    towards the line's confidence (the mean probability of the characters read)."""
+    class has at least ``boost`` probability there. Such a space is kept only where
+    ``_spaced`` allows, and does not count towards the line's confidence (the mean
+    probability of the characters read)."""
     best = probs.argmax(axis=1)
     added = (best == 0) & (probs[:, space] >= boost) if boost < 1 else best < 0
     best = best.copy()
@@ -471,8 +483,7 @@ def _ctc_decode(probs: Any, chars: list[str], space: int, boost: float) -> tuple
     text = "".join(
         ch
         for i, (ch, extra) in enumerate(picked)
-        if not extra
-        or (0 < i < len(picked) - 1 and picked[i - 1][0].isalnum() and picked[i + 1][0].isalnum())
+        if not extra or (0 < i < len(picked) - 1 and _spaced(picked[i - 1][0], picked[i + 1][0]))
     )
     return " ".join(text.split()), (sum(confidence) / len(confidence) if confidence else 0.0)
 
