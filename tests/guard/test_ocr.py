@@ -261,3 +261,18 @@ def test_where_a_half_seen_space_is_kept(before: str, after: str, kept: bool) ->
     from vlgate.guard.ocr import _spaced
 
     assert _spaced(before, after) is kept
+
+
+@needs_rapid
+def test_the_gateway_loads_the_ocr_models_at_start_not_on_the_first_image() -> None:
+    from vlgate.guard import GuardSettings
+    from vlgate.guard.ocr import _load_rapid
+    from vlgate.server.guarding import GuardTap
+
+    _load_rapid.cache_clear()
+    off = GuardTap(GuardSettings())
+    assert off.warm_up is None and _load_rapid.cache_info().currsize == 0
+    tap = GuardTap(GuardSettings(ocr={"enabled": True}))
+    assert tap.warm_up is not None
+    tap.warm_up.join(timeout=60)
+    assert _load_rapid.cache_info().currsize == 1

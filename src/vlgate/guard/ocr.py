@@ -371,6 +371,12 @@ class RapidOcr:
             return False
         return True
 
+    def warm_up(self) -> None:
+        """Load the models now (a gateway calls this at start, off the request path,
+        so the first screened image does not pay the ~0.7 s load)."""
+        if self.available():
+            _rapid_models(self.threads)
+
     def extract(self, image: Image.Image) -> str:
         return "\n".join(self.passes(image))
 

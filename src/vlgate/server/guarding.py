@@ -9,6 +9,7 @@ and the answer alike, streaming, holding back only what may still be an entity.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 
 from vlgate.guard.config import GuardSettings
@@ -23,6 +24,12 @@ class GuardTap:
     def __init__(self, settings: GuardSettings) -> None:
         self.settings = settings
         self.guards = Guards(settings)
+        self.warm_up: threading.Thread | None = None
+        warm = getattr(self.guards.input_screen().ocr, "warm_up", None)
+        if settings.enabled and settings.ocr.enabled and warm is not None:
+            # OCR models load in the background at start, not on the first image
+            self.warm_up = threading.Thread(target=warm, name="vlgate-ocr-warm-up", daemon=True)
+            self.warm_up.start()
 
     async def screen(
         self, messages: list[ChatMessage], task: str | None
