@@ -160,8 +160,8 @@ class ToolCallAccumulator:
 
     def apply(self, delta: ToolCallDelta) -> None:
         call = self._calls.get(delta.index)
-        if call is None:
-            call = self._calls[delta.index] = {"id": "", "name": "", "arguments": ""}
+        if call is None:  # an id now, so the response and the audit name the call alike
+            call = self._calls[delta.index] = {"id": new_call_id(), "name": "", "arguments": ""}
         if delta.id:
             call["id"] = delta.id
         if delta.name:
@@ -174,7 +174,7 @@ class ToolCallAccumulator:
     def to_list(self) -> list[dict[str, Any]]:
         return [
             {
-                "id": c["id"] or new_call_id(),
+                "id": c["id"],
                 "type": "function",
                 "function": {"name": c["name"], "arguments": c["arguments"] or "{}"},
             }

@@ -123,3 +123,10 @@ def test_accumulator_merges_streamed_pieces_in_index_order() -> None:
 )
 def test_delta_wire_shape(delta: ToolCallDelta, wire: dict[str, object]) -> None:
     assert delta_dict(delta) == wire
+
+
+def test_a_call_without_an_id_gets_one_that_stays_the_same() -> None:
+    acc = ToolCallAccumulator()
+    acc.apply(ToolCallDelta(index=0, name="f", arguments="{}"))
+    first, again = acc.to_list(), acc.to_list()
+    assert first == again and first[0]["id"].startswith("call_")
