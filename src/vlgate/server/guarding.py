@@ -25,8 +25,10 @@ class GuardTap:
         self.settings = settings
         self.guards = Guards(settings)
         self.warm_up: threading.Thread | None = None
+        if not (settings.enabled and settings.ocr.enabled):
+            return
         warm = getattr(self.guards.input_screen().ocr, "warm_up", None)
-        if settings.enabled and settings.ocr.enabled and warm is not None:
+        if warm is not None:
             # OCR models load in the background at start, not on the first image
             self.warm_up = threading.Thread(target=warm, name="vlgate-ocr-warm-up", daemon=True)
             self.warm_up.start()
