@@ -141,23 +141,20 @@ async def tool_call_events(events: AsyncIterator[ClientEvent]) -> AsyncIterator[
     engines that send the text); calls an engine parsed itself pass through, and
     the finish reason becomes ``tool_calls`` when the model called any."""
     parser: ToolCallParser | None = None
-    called = False
     engine_calls = 0  # calls the engine parsed itself: ours are numbered after them
     async for event in events:
         if isinstance(event, Answer):
             if parser is None:
                 parser = ToolCallParser(first_index=engine_calls)
             for item in parser.feed(event.text):
-                called |= not isinstance(item, str)
                 yield Answer(item) if isinstance(item, str) else item
             continue
         if isinstance(event, ToolCallDelta):
-            called = True
             engine_calls = max(engine_calls, event.index + 1)
         elif isinstance(event, Finish):
             for item in parser.close() if parser is not None else ():
-                called |= not isinstance(item, str)
                 yield Answer(item) if isinstance(item, str) else item
+            called = engine_calls > 0 or (parser is not None and parser.calls > 0)
             if called and event.finish_reason in ("stop", ""):
                 event = Finish("tool_calls", event.usage)
         yield event
