@@ -2,7 +2,10 @@
 scored on short windows of the text and maxed, so one injected sentence in a long
 document is not diluted by the rest.
 
-Text is NFKC-normalised, invisible characters dropped, lower-cased and accent-folded;
+Text is NFKC-normalised, invisible characters dropped, hard-wrapped lines rejoined
+(a line break inside a sentence, as in licence files, e-mails, PDF text and OCR output,
+would otherwise leave a fragment such as "the previous instructions" to be scored on
+its own), lower-cased and accent-folded;
 URLs, e-mail addresses, numbers and long letter-digit runs become class tokens
 (``<url>``, ``<urlq>`` for a URL with a query parameter, ``<email>``, ``<num>``,
 ``<blob>``: encoded payloads are read by the scorer's decoders instead); digits
@@ -49,6 +52,8 @@ _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
 _SPACED = re.compile(r"(?<![^\W\d_])((?:[^\W\d_][ .]){3,}[^\W\d_])(?![^\W\d_])")
+_TERMINAL = frozenset(".!?;:。…")
+_NOT_PROSE_START = frozenset("-*•>#|+=~`<[{")
 _SENT = re.compile(r"(?<=[.!?;。])\s+|\n+")
 _TOKEN = re.compile(
     r"(?P<url>(?:https?://|www\.)\S+)"
@@ -76,11 +81,47 @@ def _fold_word(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _soft_break(line: str, following: str) -> bool:
+    """Whether the break between two lines falls inside a sentence (a hard wrap): the
+    line does not end one, and the next starts in lower case, or it is the
+    continuation of a line of prose (five words or more) rather than a list item,
+    heading or markup."""
+    if not line or not following or line[-1] in _TERMINAL:
+        return False
+    first = following[0]
+    if first.islower():
+        return True
+    if first in _NOT_PROSE_START or first.isdigit():
+        return False
+    return (first.isalpha() or first in "(\"'“‘") and line.count(" ") >= 4
+
+
+def unwrap(text: str) -> str:
+    """Join hard-wrapped lines into their sentences; blank lines, lines that end a
+    sentence and list items keep their breaks. A word hyphenated across the break
+    ("instruc-" / "tions") is joined whole."""
+    if "\n" not in text:
+        return text
+    out: list[str] = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.strip()
+        prev = out[-1] if out else ""
+        if _soft_break(prev, line):
+            if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and line[0].islower():
+                out[-1] = prev[:-1] + line
+            else:
+                out[-1] = f"{prev} {line}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def prepare(text: str) -> str:
-    """NFKC, invisible characters removed, s p a c e d letters joined, lower case."""
+    """NFKC, invisible characters removed, s p a c e d letters joined, hard-wrapped
+    lines rejoined, lower case."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     text = _SPACED.sub(lambda m: re.sub(r"[ .]", "", m.group(1)), text)
-    return text.lower()
+    return unwrap(text).lower()
 
 
 def tokens(segment: str) -> list[str]:

@@ -140,12 +140,14 @@ class InputScreen:
             return text, self.scorer.score(text)
         texts: list[str] = []
         scored = InjectionScore(0.0, ())
+        joined = ""
         for text in self.ocr.passes(view):
             texts.append(text)
-            scored = self.scorer.score("\n".join(texts))
+            joined = "\n\n".join(texts)  # a blank line: one pass never runs into the next
+            scored = self.scorer.score(joined)
             if scored.score >= self.threshold:
                 break
-        return "\n".join(texts), scored
+        return joined, scored
 
     def _unavailable(self, count: int, status: ScreenStatus) -> InjectionVerdict:
         log.warning("image injection screen: %s; %d image(s) not screened", status, count)

@@ -105,7 +105,7 @@ class RapidOcr:
             _rapid_models(self.threads)
 
     def extract(self, image: Image.Image) -> str:
-        return "\n".join(self.passes(image))
+        return "\n\n".join(self.passes(image))
 
     def passes(self, image: Image.Image) -> Iterator[str]:
         if not self.available():

@@ -211,7 +211,7 @@ class TesseractOcr:
         return shutil.which("tesseract") is not None
 
     def extract(self, image: Image.Image) -> str:
-        return "\n".join(self.passes(image))
+        return "\n\n".join(self.passes(image))
 
     def passes(self, image: Image.Image) -> Iterator[str]:
         import pytesseract
