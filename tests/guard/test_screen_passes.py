@@ -12,6 +12,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from vlgate.guard import GuardSettings, InjectionScorer, InputScreen
+from vlgate.guard.injection import InjectionScore
 from vlgate.guard.ocr import TesseractOcr
 from vlgate.guard.ocr.tesseract import _binarise, skew_angle
 from vlgate.types import MediaImage
@@ -90,8 +91,8 @@ def test_binarise_gives_dark_ink_on_white_for_either_polarity() -> None:
 class TwoPass:
     name = "fake"
 
-    def __init__(self, first: str) -> None:
-        self.first, self.pulled = first, 0
+    def __init__(self, first: str, second: str = "receipt 9.90") -> None:
+        self.first, self.second, self.pulled = first, second, 0
 
     def available(self) -> bool:
         return True
@@ -100,7 +101,7 @@ class TwoPass:
         return "\n".join(self.passes(image))
 
     def passes(self, image: Image.Image) -> Iterator[str]:
-        for text in (self.first, "receipt 9.90"):
+        for text in (self.first, self.second):
             self.pulled += 1
             yield text
 
@@ -122,6 +123,29 @@ def test_screen_stops_at_the_first_confident_hit() -> None:
         [png(rendered("x"))]
     )
     assert v.action == "allow" and benign.pulled == 2  # benign images read every pass
+
+
+class PerMention(InjectionScorer):
+    """0.3 for each mention of "previous": evidence that adds up, as window sums do."""
+
+    def score(self, text: str, *, _depth: int = 0) -> InjectionScore:
+        return InjectionScore(min(1.0, 0.3 * text.lower().count("previous")), ())
+
+
+def test_two_readings_of_one_sentence_count_once() -> None:
+    # Passes read the same pixels: the image scores as its best reading, not as the
+    # readings run together, which would count the sentence's evidence twice.
+    sentence = "Notice: the previous assembly instructions have been revised."
+    twice = TwoPass(sentence, sentence.lower())
+    screen = InputScreen(GuardSettings(ocr={"enabled": True}), ocr=twice, scorer=PerMention())
+    v = screen.screen_images([png(rendered("x"))])
+    assert v.score == 0.3 and v.action == "allow" and twice.pulled == 2
+    # an attack in either reading is still found
+    late = TwoPass("menu: soup, fish", ATTACK)
+    v = InputScreen(GuardSettings(ocr={"enabled": True}), ocr=late).screen_images(
+        [png(rendered("x"))]
+    )
+    assert v.action == "flag" and late.pulled == 2
 
 
 @pytest.mark.skipif(not HAS_TESSERACT, reason="tesseract-ocr is not installed")

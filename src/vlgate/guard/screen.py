@@ -134,20 +134,24 @@ class InputScreen:
         )
 
     def _read(self, view: Any) -> tuple[str, InjectionScore]:
-        """OCR ``view`` pass by pass (when the engine can), stopping at the first hit."""
+        """OCR ``view`` pass by pass (when the engine can), stopping at the first hit.
+
+        Each pass is scored on its own and the image takes the best: passes are
+        readings of the same pixels, so scoring their concatenation would count the
+        same sentence twice (a window spanning both readings doubles its evidence)."""
         if not isinstance(self.ocr, PassOcr):
             text = self.ocr.extract(view)
             return text, self.scorer.score(text)
         texts: list[str] = []
-        scored = InjectionScore(0.0, ())
-        joined = ""
+        best = InjectionScore(0.0, ())
         for text in self.ocr.passes(view):
             texts.append(text)
-            joined = "\n\n".join(texts)  # a blank line: one pass never runs into the next
-            scored = self.scorer.score(joined)
-            if scored.score >= self.threshold:
+            scored = self.scorer.score(text)
+            if scored.score > best.score:
+                best = scored
+            if best.score >= self.threshold:
                 break
-        return joined, scored
+        return "\n\n".join(texts), best
 
     def _unavailable(self, count: int, status: ScreenStatus) -> InjectionVerdict:
         log.warning("image injection screen: %s; %d image(s) not screened", status, count)
