@@ -179,12 +179,16 @@ def benign_example(r: random.Random, carriers: Carriers) -> Example:
         if r.random() < 0.3:
             more, _ = _near_miss(r, carriers, lang)
             text = f"{text} {more}"
-    elif roll < 0.8:
+    elif roll < 0.74:
         line, kind = _near_miss(r, carriers, lang)
-        text, doc = embed(r, carriers, line, lang)
+        if kind == "task" and r.random() < 0.6:  # a request, then the material it is about
+            doc, lines = carriers.document(r, lang)
+            text = f"{line}\n\n" + "\n".join(lines)
+        else:
+            text, doc = embed(r, carriers, line, lang)
         kind = f"{kind}@{doc}"
     elif roll < 0.92 and carriers.prose:
-        paras = [r.choice(carriers.prose) for _ in range(r.randrange(1, 5))]
+        paras = [r.choice(carriers.prose) for _ in range(r.randrange(1, 8))]
         if r.random() < 0.5:  # hard-wrapped, as README and licence files are
             paras = [wrap(p, r.randrange(50, 90)) for p in paras]
         text, kind, lang = "\n\n".join(paras), "prose", "en"

@@ -12,7 +12,9 @@ import random
 
 from faker import Faker
 
+from bench.guard_data.injection_corpus_ai import ai_narrative, user_task
 from bench.guard_data.injection_corpus_en import cap, pick
+from bench.guard_data.injection_corpus_notices import changed_rules_notice
 
 # --- people telling people to ignore / forget / override something --------------------------
 H_VERBS = [
@@ -546,10 +548,14 @@ class Carriers:
 def benign_line(r: random.Random, carriers: Carriers, lang: str) -> tuple[str, str]:
     """One near-miss sentence (or short passage); returns (text, kind)."""
     if lang != "en":
-        kind = r.choices(["i18n", "task"], weights=[0.85, 0.15])[0]
+        kind = r.choices(["i18n", "task", "ai", "notice"], weights=[0.65, 0.12, 0.1, 0.13])[0]
         if kind == "i18n":
             return carriers.fill(r, pick(r, FRAMES_BENIGN_I18N[lang]), lang), f"{lang}:near_miss"
-        return pick(r, USER_TASKS), "task"
+        if kind == "ai":
+            return carriers.fill(r, ai_narrative(r, lang), lang), f"{lang}:ai"
+        if kind == "notice":
+            return carriers.fill(r, changed_rules_notice(r, lang), lang), f"{lang}:notice"
+        return (pick(r, USER_TASKS) if r.random() < 0.5 else user_task(r, lang)), "task"
     kind = r.choices(
         [
             "human",
@@ -564,7 +570,7 @@ def benign_line(r: random.Random, carriers: Carriers, lang: str) -> tuple[str, s
             "everyday",
             "ai",
         ],
-        weights=[0.17, 0.1, 0.15, 0.05, 0.1, 0.09, 0.06, 0.06, 0.09, 0.07, 0.06],
+        weights=[0.16, 0.1, 0.14, 0.05, 0.1, 0.09, 0.06, 0.06, 0.08, 0.07, 0.09],
     )[0]
     if kind == "human":
         text = f"{pick(r, H_VERBS)} {pick(r, H_TARGETS)}{pick(r, H_TAILS)}"
@@ -572,7 +578,7 @@ def benign_line(r: random.Random, carriers: Carriers, lang: str) -> tuple[str, s
     elif kind == "email":
         text = pick(r, EMAIL_LINES)
     elif kind == "task":
-        text = pick(r, USER_TASKS)
+        text = pick(r, USER_TASKS) if r.random() < 0.5 else user_task(r)
     elif kind == "role":
         frame = pick(
             r,
@@ -609,11 +615,11 @@ def benign_line(r: random.Random, carriers: Carriers, lang: str) -> tuple[str, s
     elif kind == "security":
         text = pick(r, SECURITY_ADVICE)
     elif kind == "notice":
-        text = pick(r, NOTICES)
+        text = pick(r, NOTICES) if r.random() < 0.6 else changed_rules_notice(r, "en")
     elif kind == "everyday":
         text = pick(r, EVERYDAY)
     else:
-        text = pick(r, AI_PRODUCT)
+        text = pick(r, AI_PRODUCT) if r.random() < 0.3 else ai_narrative(r)
     return carriers.fill(r, text, lang), kind
 
 

@@ -1,7 +1,7 @@
 """Natural benign prose for the injection training corpus: docstring paragraphs,
 README / changelog text (the package's long description in its METADATA) and licence
-texts of permissively licensed packages that vlgate itself depends on, plus pip (read
-from the installed sources with ``ast``, never imported).
+texts of permissively licensed packages that vlgate itself and its extras depend on,
+plus pip (read from the installed sources with ``ast``, never imported).
 
 Why: the generated grammars give fluent English mostly on the injected side, so a
 classifier learns "fluent imperative English" instead of "instructions aimed at the
@@ -14,6 +14,7 @@ in the external evaluation split. Only the trained weights ship, not these texts
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata as md
 import importlib.util
 import random
@@ -27,9 +28,15 @@ PACKAGES = {
     "numpy": "numpy", "PIL": "pillow", "phonenumbers": "phonenumbers", "redis": "redis",
     "prometheus_client": "prometheus-client", "faker": "Faker", "psutil": "psutil", "uvicorn": "uvicorn",
     "pip": "pip",
+    # the engine, dev and ocr extras: ML, security, networking and tooling prose
+    "transformers": "transformers", "torch": "torch", "huggingface_hub": "huggingface-hub",
+    "accelerate": "accelerate", "jinja2": "Jinja2", "cryptography": "cryptography",
+    "requests": "requests", "urllib3": "urllib3", "aiohttp": "aiohttp", "setuptools": "setuptools",
+    "mypy": "mypy", "_pytest": "pytest", "attr": "attrs", "anyio": "anyio", "werkzeug": "Werkzeug",
+    "networkx": "networkx", "fsspec": "fsspec", "av": "av", "pypdfium2": "pypdfium2",
 }  # fmt: skip
 _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
-_SKIP_PARTS = {"tests", "test", "testing", "_vendor", "vendor"}
+_SKIP_PARTS = {"tests", "test", "testing", "_vendor", "vendor", "_distutils"}  # CPython copies
 
 
 def _paragraphs(doc: str) -> list[str]:
@@ -58,6 +65,11 @@ def versions() -> dict[str, str]:
 
 def collect() -> list[str]:
     """All docstring and licence paragraphs, deduplicated, in a stable order."""
+    return list(_collect())
+
+
+@functools.cache
+def _collect() -> tuple[str, ...]:  # ~2 minutes with torch and transformers: once a process
     paras: set[str] = set()
     for mod, dist in sorted(PACKAGES.items()):
         spec = importlib.util.find_spec(mod)
@@ -85,7 +97,7 @@ def collect() -> list[str]:
                     paras.update(_paragraphs(file.read_text(encoding="utf-8")))
                 except (OSError, UnicodeDecodeError):
                     continue
-    return sorted(paras)
+    return tuple(sorted(paras))
 
 
 def sample(r: random.Random, n: int) -> list[str]:
