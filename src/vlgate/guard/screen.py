@@ -165,7 +165,8 @@ class InputScreen:
     def screen_messages(self, messages: Sequence[ChatMessage]) -> InjectionVerdict:
         """Screen the text and images of the roles in ``injection.roles``; worst verdict wins."""
         roles = set(self.settings.injection.roles)
-        text = "\n".join(m.text() for m in messages if m.role in roles)
+        # a blank line between turns: one message never runs into the next sentence
+        text = "\n\n".join(m.text() for m in messages if m.role in roles)
         images = [
             p.image
             for m in messages
