@@ -160,6 +160,8 @@ I18N_TASKS: dict[str, list[str]] = {
 def user_task(r: random.Random, lang: str = "en") -> str:
     """An ordinary request to an assistant, often ending in a colon before the
     material it is about (which the caller may append)."""
+    if r.random() < 0.3:
+        return media_prompt(r, lang)
     end = r.choice([":", ":", ".", "", "?"])
     if lang != "en":
         return pick(r, I18N_TASKS[lang]) + (end if end != "?" else ":")
@@ -169,3 +171,48 @@ def user_task(r: random.Random, lang: str = "en") -> str:
         return text if text.endswith("?") else text + (end if end != "?" else ":")
     text = f"{pick(r, TASK_VERBS)} {pick(r, TASK_OBJECTS)}{pick(r, TASK_QUALIFIERS)}"
     return text + (end if end != "?" else ".")
+
+
+# --- what people ask a vision-language model about their images, and about the model --------------
+MEDIA = [
+    "this image", "this picture", "the photo", "this screenshot", "the video", "this frame", "this scan",
+    "the chart", "this diagram", "the slide", "this page", "the attached image", "these photos", "the clip",
+]  # fmt: skip
+MEDIA_FRAMES = [
+    "Describe what you see in {m}", "Tell me everything you notice about {m}", "What do you see in {m}?",
+    "Please describe what you can see in {m}", "What can you tell me about {m}?", "Describe {m} in detail",
+    "Look at {m} and tell me what is going on", "Explain what {m} shows", "What is happening in {m}?",
+    "Can you read the text in {m}?", "List the objects you can find in {m}", "Tell me what you think of {m}",
+    "Describe what you hear and see in {m}", "What colours do you notice in {m}?", "Which details stand out to you in {m}?",
+    "Write a caption for {m}", "How many people can you count in {m}?", "Transcribe everything written in {m}",
+]  # fmt: skip
+ABOUT_MODEL = [
+    "Who are you?", "What model are you?", "Which model are you running on?", "What can you do?",
+    "Are you a bot or a person?", "Which languages do you speak?", "Can you see images?", "Do you remember our last chat?",
+    "What are you able to read in videos?", "How do you know that?", "Why did you answer like that?",
+    "Are you sure about your last answer?", "What is your knowledge cut-off?", "Can you explain your reasoning?",
+]  # fmt: skip
+MEDIA_I18N: dict[str, list[str]] = {
+    "de": ["Beschreibe, was du auf dem Bild siehst.", "Was siehst du auf diesem Foto?", "Erzähl mir alles, was dir an dem Bild auffällt.",
+           "Lies den Text auf dem Screenshot vor.", "Was passiert in dem Video?", "Wer bist du?", "Welches Modell bist du?"],
+    "fr": ["Décris ce que tu vois sur cette image.", "Que vois-tu sur cette photo ?", "Dis-moi tout ce que tu remarques sur l'image.",
+           "Lis le texte de la capture d'écran.", "Que se passe-t-il dans la vidéo ?", "Qui es-tu ?", "Quel modèle es-tu ?"],
+    "es": ["Describe lo que ves en esta imagen.", "¿Qué ves en esta foto?", "Dime todo lo que notas en la imagen.",
+           "Lee el texto de la captura de pantalla.", "¿Qué pasa en el vídeo?", "¿Quién eres?", "¿Qué modelo eres?"],
+    "it": ["Descrivi quello che vedi in questa immagine.", "Cosa vedi in questa foto?", "Dimmi tutto quello che noti nell'immagine.",
+           "Leggi il testo dello screenshot.", "Cosa succede nel video?", "Chi sei?", "Che modello sei?"],
+    "nl": ["Beschrijf wat je op de afbeelding ziet.", "Wat zie je op deze foto?", "Vertel me alles wat je opvalt aan de afbeelding.",
+           "Lees de tekst op de schermafbeelding voor.", "Wat gebeurt er in de video?", "Wie ben jij?", "Welk model ben je?"],
+    "pt": ["Descreve o que vês nesta imagem.", "O que vês nesta foto?", "Diz-me tudo o que notas na imagem.",
+           "Lê o texto da captura de ecrã.", "O que acontece no vídeo?", "Quem és tu?", "Que modelo és tu?"],
+}  # fmt: skip
+
+
+def media_prompt(r: random.Random, lang: str = "en") -> str:
+    """A question about the user's image or video, or about the assistant itself."""
+    if lang != "en":
+        return pick(r, MEDIA_I18N[lang])
+    if r.random() < 0.2:
+        return pick(r, ABOUT_MODEL)
+    text = pick(r, MEDIA_FRAMES).replace("{m}", pick(r, MEDIA))
+    return text if text.endswith("?") else text + r.choice([".", ".", "", ", please."])
