@@ -142,6 +142,30 @@ def test_thinking_trace_then_a_call(make_stack: StackFactory) -> None:
     assert "call the tool" in (msg.model_extra or {}).get("reasoning_content", "")
 
 
+@pytest.mark.parametrize("stream", [False, True])
+def test_calls_from_a_thinking_model_that_wrote_no_tags_are_calls(
+    make_stack: StackFactory, stream: bool
+) -> None:
+    # No <think> tags at all and a normal stop: what streamed as a presumed trace is
+    # reclassified as the answer, and the calls in it are lifted like any answer's.
+    stack = make_stack(thinking=[{"reply": QWEN_TEXT}])
+    client = stack.client()
+    if stream:
+        content, got, finish = _stream_calls(
+            client.chat.completions.create(
+                model=THINKING_MODEL, messages=ASK, tools=TOOLS, stream=True
+            )
+        )
+        names = [got[i]["name"] for i in sorted(got)]
+    else:
+        r = client.chat.completions.create(model=THINKING_MODEL, messages=ASK, tools=TOOLS)
+        msg = r.choices[0].message
+        content, finish = msg.content or "", r.choices[0].finish_reason
+        names = [c.function.name for c in msg.tool_calls or ()]
+    assert "<tool_call>" not in content and "Checking." in content
+    assert names == ["get_weather", "get_time"] and finish == "tool_calls"
+
+
 def test_tool_results_round_trip_to_the_engine(make_stack: StackFactory) -> None:
     stack = make_stack()
     history: list[Any] = [

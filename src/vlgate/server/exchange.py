@@ -149,6 +149,16 @@ async def tool_call_events(events: AsyncIterator[ClientEvent]) -> AsyncIterator[
             for item in parser.feed(event.text):
                 yield Answer(item) if isinstance(item, str) else item
             continue
+        if isinstance(event, Reclassified):
+            # a trace that never closed was the answer all along: its calls are calls
+            if parser is None:
+                parser = ToolCallParser(first_index=engine_calls)
+            items = [*parser.feed(event.text), *parser.close()]  # it comes at the end
+            yield Reclassified("".join(i for i in items if isinstance(i, str)))
+            for item in items:
+                if not isinstance(item, str):
+                    yield item
+            continue
         if isinstance(event, ToolCallDelta):
             engine_calls = max(engine_calls, event.index + 1)
         elif isinstance(event, Finish):
