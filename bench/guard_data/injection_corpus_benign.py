@@ -98,6 +98,7 @@ BENIGN_ROLES = [
     "a friendly librarian", "a Spanish tutor", "a travel agent", "a fitness coach", "a career adviser",
     "a Socratic teacher", "a product manager", "a chess coach", "a pirate in a children's story", "a museum guide",
     "a patient customer", "a tough negotiator for practice", "a medieval historian", "a sommelier", "a math tutor",
+    "my late grandmother telling a bedtime story", "my grandpa who loved fishing", "my old piano teacher",
 ]  # fmt: skip
 
 ABOUT_INJECTION = [
