@@ -9,7 +9,10 @@ Italian, Dutch, Portuguese). Benign texts (injection_corpus_benign.py) are near 
 that use the same words for people (instructions, e-mails, notices, legal text, code,
 security advice, texts about prompt injection, ordinary requests to an assistant,
 "twins" of the injection frames with an ordinary target, everyday imperatives, decode
-requests with harmless payloads), carrier documents, and paragraphs of technical prose
+requests with harmless payloads), sentences about AI systems and requests people make of
+them (injection_corpus_ai.py: "the chatbot answered ...", "Summarise this CV:",
+"Describe what you see in this image"), notices that earlier rules for people changed
+(injection_corpus_notices.py), carrier documents, and paragraphs of technical prose
 (injection_corpus_prose.py: docstrings, READMEs and licences of dependencies). Half of
 the injections are embedded in a carrier (email, receipt, CV, web page, JSON tool
 output, record, chat, code, review, prose), with or without a wrapper (HTML comment,
